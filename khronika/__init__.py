@@ -1,0 +1,1 @@
+"""Khronika: documenting persecution and coordinating aid for people at risk."""

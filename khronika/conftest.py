@@ -1,0 +1,59 @@
+"""Shared fixtures: reference data, and the three people of every permission test.
+
+Following healthchecks' test base: an owner who works in compartment A, a colleague in the same
+compartment with a narrower role, and an outsider in compartment B who must get nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from khronika.accounts.models import Compartment, User
+from khronika.accounts.roles import Role
+from khronika.records.models import Term
+from khronika.records.reference import load_reference_data
+from khronika.testing.factories import CompartmentFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def reference_data(db: Any) -> None:
+    """Vocabularies and gazetteer; reloaded if a transactional (browser) test flushed them."""
+    if not Term.objects.exists():
+        load_reference_data()
+
+
+@dataclass
+class Team:
+    home: Compartment
+    elsewhere: Compartment
+    documenter: User
+    analyst: User
+    outsider: User
+
+
+@pytest.fixture
+def team(reference_data: None) -> Team:
+    home = CompartmentFactory(name="Home")
+    elsewhere = CompartmentFactory(name="Elsewhere")
+    return Team(
+        home=home,
+        elsewhere=elsewhere,
+        documenter=UserFactory(username="doc", role=Role.DOCUMENTER, compartments=[home]),
+        analyst=UserFactory(username="analyst", role=Role.ANALYST, compartments=[home]),
+        outsider=UserFactory(username="outsider", role=Role.DOCUMENTER, compartments=[elsewhere]),
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: their live server needs a flushed database between tests, and running
+    them at the end spares every other test a reload of the reference data."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,0 +1,409 @@
+"""Synthetic demo data: realistic in shape, never real people.
+
+Names are drawn at random from lists of common first names and surnames and combined freely; places,
+dates and acts follow the mix documenters see (detentions, phone searches, entrapment, threats,
+deportation, family violence, fines), weighted towards the North Caucasus.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from khronika.accounts.models import Compartment, User
+from khronika.ledger.services import Event, record_events
+from khronika.records.dates import Precision
+from khronika.records.models import Act, Incident, Information, Organisation, Person, Place, Source, Term
+from khronika.records.pseudonyms import new_code
+
+GIVEN_NAMES = [
+    ("Магомед", "Magomed"),
+    ("Мурад", "Murad"),
+    ("Тимур", "Timur"),
+    ("Ислам", "Islam"),
+    ("Рамазан", "Ramazan"),
+    ("Ахмед", "Akhmed"),
+    ("Руслан", "Ruslan"),
+    ("Заур", "Zaur"),
+    ("Арсен", "Arsen"),
+    ("Шамиль", "Shamil"),
+    ("Матвей", "Matvei"),
+    ("Фёдор", "Fyodor"),
+    ("Александр", "Aleksandr"),
+    ("Дмитрий", "Dmitry"),
+    ("Никита", "Nikita"),
+    ("Илья", "Ilya"),
+    ("Артём", "Artyom"),
+    ("Кирилл", "Kirill"),
+    ("Максим", "Maksim"),
+    ("Алина", "Alina"),
+    ("Мадина", "Madina"),
+    ("Зарема", "Zarema"),
+    ("Анна", "Anna"),
+    ("Екатерина", "Yekaterina"),
+    ("Адам", "Adam"),
+    ("Хасан", "Khasan"),
+    ("Алихан", "Alikhan"),
+    ("Саид", "Said"),
+    ("Эльдар", "Eldar"),
+]
+FAMILY_NAMES = [
+    ("Магомедов", "Magomedov"),
+    ("Алиев", "Aliev"),
+    ("Гаджиев", "Gadzhiev"),
+    ("Абдуллаев", "Abdullaev"),
+    ("Исаев", "Isaev"),
+    ("Омаров", "Omarov"),
+    ("Кадыров", "Kadyrov"),
+    ("Умаров", "Umarov"),
+    ("Евлоев", "Yevloev"),
+    ("Иванов", "Ivanov"),
+    ("Смирнов", "Smirnov"),
+    ("Кузнецов", "Kuznetsov"),
+    ("Попов", "Popov"),
+    ("Волков", "Volkov"),
+    ("Соколов", "Sokolov"),
+    ("Морозов", "Morozov"),
+    ("Хаджиев", "Khadzhiev"),
+    ("Цечоев", "Tsechoev"),
+    ("Дзагоев", "Dzagoev"),
+    ("Кочиев", "Kochiev"),
+    ("Шогенов", "Shogenov"),
+]
+NORTH_CAUCASUS = ["RU-DA", "RU-CE", "RU-IN", "RU-KB", "RU-KC", "RU-SE", "RU-STA"]
+
+# (act type code, weight) — the mix the domain sees; codes come from records/data/vocabularies.
+ACT_MIX = [
+    ("arbitrary-detention", 20),
+    ("forced-device-unlocking", 10),
+    ("device-search", 8),
+    ("staged-date", 8),
+    ("hijacked-account-lure", 4),
+    ("threat-of-criminal-charges", 10),
+    ("beating", 8),
+    ("threat-of-outing", 6),
+    ("administrative-fine", 5),
+    ("administrative-arrest", 3),
+    ("deportation", 3),
+    ("pre-deportation-detention", 2),
+    ("family-violence", 7),
+    ("extortion", 4),
+    ("incommunicado-detention", 3),
+    ("raid-on-venue", 2),
+]
+
+NARRATIVE_RU = (
+    "Пострадавший сообщил, что {when} в {place} его задержали сотрудники ({perp}). "
+    "По его словам, телефон забрали и потребовали разблокировать, переписку просматривали при нём. "
+    "Ему угрожали возбуждением уголовного дела и оглаской. {extra}"
+)
+NARRATIVE_EN = (
+    "The victim reported that {when} in {place} he was detained by {perp}. "
+    "He says his phone was taken and he was made to unlock it; officers read his messages in front of him. "
+    "He was threatened with criminal charges and with being outed. {extra}"
+)
+EXTRAS_RU = [
+    "Адвоката к нему не допустили.",
+    "Родственники не знали, где он находится.",
+    "Его отпустили утром.",
+    "",
+]
+EXTRAS_EN = [
+    "He was denied access to a lawyer.",
+    "His relatives did not know where he was held.",
+    "He was released in the morning.",
+    "",
+]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    incidents: int
+    persons: int
+    sources: int
+    acts: int
+
+
+def _weighted(pairs: list[tuple[Any, int]]) -> Callable[[random.Random], Any]:
+    values = [p[0] for p in pairs]
+    weights = [p[1] for p in pairs]
+    return lambda rng: rng.choices(values, weights)[0]
+
+
+def _unique_codes(prefix: str, count: int, taken: set[str]) -> Iterator[str]:
+    produced = 0
+    while produced < count:
+        code = new_code(prefix)
+        if code not in taken:
+            taken.add(code)
+            produced += 1
+            yield code
+
+
+def generate(
+    size: int, seed: int = 2026, batch: int = 5000, progress: Callable[[int], None] | None = None
+) -> DemoSummary:
+    """Write ``size`` synthetic incidents with their acts, victims, sources and ledger entries."""
+    rng = random.Random(seed)
+    compartments = list(Compartment.objects.order_by("id"))
+    if not compartments:
+        raise ValueError("Create the demo compartments first (khronika demo does).")
+    vocab = _Vocabularies()
+    places = _places()
+    units = _units(vocab)
+    taken: dict[str, set[str]] = {
+        "P": set(Person.objects.values_list("pseudonym", flat=True)),
+        "I": set(Incident.objects.values_list("reference", flat=True)),
+        "S": set(Source.objects.values_list("reference", flat=True)),
+    }
+    pick_act = _weighted(ACT_MIX)
+    written = DemoSummary(0, 0, 0, 0)
+    for start in range(0, size, batch):
+        count = min(batch, size - start)
+        summary = _write_batch(rng, count, compartments, vocab, places, units, pick_act, taken)
+        written = DemoSummary(
+            *(a + b for a, b in zip(vars(written).values(), vars(summary).values(), strict=True))
+        )
+        if progress:
+            progress(count)
+    return written
+
+
+class _Vocabularies:
+    def __init__(self) -> None:
+        terms = Term.objects.select_related("vocabulary")
+        self.by_code = {(t.vocabulary.code, t.code): t for t in terms}
+        self.leaves: dict[str, list[Term]] = {}
+        for term in self.by_code.values():
+            self.leaves.setdefault(term.vocabulary.code, []).append(term)
+
+    def get(self, vocabulary: str, code: str) -> Term:
+        return self.by_code[(vocabulary, code)]
+
+    def any(self, rng: random.Random, vocabulary: str) -> Term:
+        return rng.choice(self.leaves[vocabulary])
+
+
+def _places() -> dict[str, list[Place]]:
+    """Towns by region code, with the region itself as a place where no town is listed."""
+    by_region: dict[str, list[Place]] = {}
+    regions = {p.id: p for p in Place.objects.filter(kind=Place.Kind.REGION)}
+    for region in regions.values():
+        by_region.setdefault(region.code, []).append(region)
+    for town in Place.objects.filter(kind__in=[Place.Kind.CITY, Place.Kind.TOWN], parent_id__in=regions):
+        by_region[regions[town.parent_id].code].append(town)  # type: ignore[index]  # filtered on parent
+    return by_region
+
+
+def _units(vocab: _Vocabularies) -> list[Organisation]:
+    """A handful of perpetrator units, created once per demo instance."""
+    specs = [
+        (
+            "Центр по противодействию экстремизму МВД по Республике Дагестан",
+            "Centre E, Dagestan Interior Ministry",
+            "centre-e",
+        ),
+        (
+            "Уголовный розыск УМВД по г. Махачкале",
+            "Criminal investigation department, Makhachkala police",
+            "criminal-investigation",
+        ),
+        ("ОМВД по Ленинскому району г. Грозного", "Leninsky district police, Grozny", "district-police"),
+        ("Ленинский районный суд г. Махачкалы", "Leninsky District Court of Makhachkala", "court"),
+        ("ЦВСИГ МВД по Республике Дагестан", "Pre-deportation centre, Dagestan", "detention-staff"),
+        ("Управление ФСБ по Чеченской Республике", "FSB directorate for the Chechen Republic", "fsb"),
+    ]
+    units = []
+    for name_ru, name_en, type_code in specs:
+        perpetrator_type = (
+            vocab.by_code.get(("perpetrator_type", type_code)) or vocab.leaves["perpetrator_type"][0]
+        )
+        unit, _ = Organisation.objects.get_or_create(
+            name_en=name_en, defaults={"name_ru": name_ru, "perpetrator_type": perpetrator_type}
+        )
+        units.append(unit)
+    return units
+
+
+def _write_batch(
+    rng: random.Random,
+    count: int,
+    compartments: list[Compartment],
+    vocab: _Vocabularies,
+    places: dict[str, list[Place]],
+    units: list[Organisation],
+    pick_act: Callable[[random.Random], str],
+    taken: dict[str, set[str]],
+) -> DemoSummary:
+    region_codes = list(places)
+    nc_codes = [c for c in NORTH_CAUCASUS if c in places] or region_codes
+    incidents: list[Incident] = []
+    persons: list[Person] = []
+    acts: list[Act] = []
+    sources: list[Source] = []
+    information: list[Information] = []
+    incident_refs = _unique_codes("I", count, taken["I"])
+    person_refs = _unique_codes("P", count, taken["P"])
+    source_refs = _unique_codes("S", count, taken["S"])
+    today = timezone.localdate()
+    now = timezone.now()
+    for _ in range(count):
+        compartment = rng.choice(compartments)
+        region_code = rng.choice(nc_codes) if rng.random() < 0.6 else rng.choice(region_codes)
+        place = rng.choice(places[region_code])
+        region = place if place.kind == Place.Kind.REGION else place.parent
+        day = today - timedelta(days=rng.randint(1, 7 * 365))
+        precision = rng.choices(
+            [Precision.DAY, Precision.MONTH, Precision.YEAR, Precision.APPROXIMATE], [70, 20, 5, 5]
+        )[0]
+        start, end = _date_range(day, precision)
+        given = rng.choice(GIVEN_NAMES)
+        family = rng.choice(FAMILY_NAMES)
+        victim = Person(
+            id=uuid.uuid4(),
+            pseudonym=next(person_refs),
+            compartment=compartment,
+            given_name=given[0],
+            family_name=family[0] + ("а" if given[1].endswith("a") else ""),
+            name_latin=f"{given[1]} {family[1]}",
+            birth_date=f"{rng.randint(1965, 2006)}",
+            contacts=f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
+            gender=vocab.any(rng, "gender"),
+            age_band=vocab.any(rng, "age_band"),
+            region=region,
+            citizenship=None,
+            created_at=now,
+        )
+        persons.append(victim)
+        act_codes = {pick_act(rng) for _ in range(rng.choice([1, 1, 2, 2, 3]))}
+        act_terms = [vocab.by_code.get(("act_type", c)) or vocab.any(rng, "act_type") for c in act_codes]
+        unit = rng.choice(units)
+        place_name_ru, place_name_en = place.name_ru, place.name_en
+        incident = Incident(
+            id=uuid.uuid4(),
+            reference=next(incident_refs),
+            compartment=compartment,
+            title=f"{act_terms[0].label_ru}: {place_name_ru} / {act_terms[0].label_en}: {place_name_en}",
+            narrative=_narrative(rng, place, unit, day),
+            date_start=start,
+            date_end=end,
+            date_precision=precision,
+            place=place,
+            region=region,
+            status=rng.choices(list(Incident.Status), [60, 30, 10])[0],
+            created_at=now,
+        )
+        incidents.append(incident)
+        for term in act_terms:
+            acts.append(
+                Act(
+                    id=uuid.uuid4(),
+                    incident=incident,
+                    act_type=term,
+                    victim=victim,
+                    perpetrator_type=unit.perpetrator_type,
+                    perpetrator_unit=unit,
+                    legal_article=vocab.any(rng, "legal_article") if rng.random() < 0.3 else None,
+                    discovery_method=vocab.any(rng, "discovery_method"),
+                    days_detained=rng.choice([None, 1, 2, 3, 10, 15, 30, 76])
+                    if "detention" in term.code
+                    else None,
+                    fine_rub=rng.choice([None, 50000, 100000, 200000])
+                    if "administrative" in term.code
+                    else None,
+                )
+            )
+        source = Source(
+            id=uuid.uuid4(),
+            reference=next(source_refs),
+            compartment=compartment,
+            source_type=vocab.any(rng, "source_type"),
+            name=f"{rng.choice(GIVEN_NAMES)[0]} (источник)",
+            reliability=rng.choice("ABCDF"),
+            created_at=now,
+        )
+        sources.append(source)
+        information.append(
+            Information(
+                id=uuid.uuid4(),
+                source=source,
+                incident=incident,
+                credibility=rng.choice("12346"),
+                retrieved_on=min(today, day + timedelta(days=rng.randint(0, 60))),
+            )
+        )
+    with transaction.atomic():
+        Person.objects.bulk_create(persons, batch_size=1000)
+        Incident.objects.bulk_create(incidents, batch_size=1000)
+        Act.objects.bulk_create(acts, batch_size=1000)
+        Source.objects.bulk_create(sources, batch_size=1000)
+        Information.objects.bulk_create(information, batch_size=1000)
+        record_events(
+            None,
+            (
+                Event("create", obj._meta.label_lower, str(obj.pk))
+                for group in (persons, incidents, acts, sources, information)
+                for obj in group
+            ),
+        )
+    return DemoSummary(len(incidents), len(persons), len(sources), len(acts))
+
+
+def _date_range(day: date, precision: Precision) -> tuple[date, date]:
+    if precision == Precision.YEAR:
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    if precision == Precision.MONTH:
+        start = day.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        return start, end
+    if precision == Precision.APPROXIMATE:
+        return day - timedelta(days=7), day + timedelta(days=7)
+    return day, day
+
+
+def _narrative(rng: random.Random, place: Place, unit: Organisation, day: date) -> str:
+    ru = NARRATIVE_RU.format(
+        when=day.strftime("%d.%m.%Y"), place=place.name_ru, perp=unit.name_ru, extra=rng.choice(EXTRAS_RU)
+    )
+    en = NARRATIVE_EN.format(
+        when=day.isoformat(), place=place.name_en, perp=unit.name_en, extra=rng.choice(EXTRAS_EN)
+    )
+    return f"{ru}\n\n{en}"
+
+
+DEMO_PASSWORD = "demo-khronika-2026"  # noqa: S105  # printed on the console by `khronika demo`, by design
+DEMO_COMPARTMENTS = [
+    ("Hotline", "Reports from the hotline and the anonymous form"),
+    ("North Caucasus", "Documentation team for the North Caucasus"),
+    ("Legal", "Cases handled by the legal team"),
+]
+DEMO_USERS = [
+    ("admin", "admin", ["Hotline", "North Caucasus", "Legal"]),
+    ("coordinator", "coordinator", ["Hotline", "North Caucasus", "Legal"]),
+    ("documenter", "documenter", ["Hotline", "North Caucasus"]),
+    ("analyst", "analyst", ["Hotline", "North Caucasus", "Legal"]),
+    ("lawyer", "lawyer", ["Legal"]),
+]
+
+
+def create_demo_staff() -> list[tuple[str, str]]:
+    """The demo's compartments and one account per role; returns (username, role) pairs."""
+    compartments = {
+        name: Compartment.objects.get_or_create(name=name, defaults={"description": description})[0]
+        for name, description in DEMO_COMPARTMENTS
+    }
+    accounts = []
+    for username, role, names in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username, DEMO_PASSWORD, role=role, is_staff=role == "admin")
+        user.compartments.set([compartments[n] for n in names])
+        accounts.append((username, role))
+    return accounts

@@ -1,0 +1,44 @@
+"""``khronika demo``: a demo instance with synthetic data, served on http://127.0.0.1:8000."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from rich.progress import Progress
+
+from khronika.records.demo import DEMO_PASSWORD, create_demo_staff, generate
+from khronika.records.models import Incident
+from khronika.records.reference import load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Create (once) and serve a demo instance with synthetic people and incidents."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--size", type=int, default=2000, help="Synthetic incidents to create (default 2000)."
+        )
+        parser.add_argument("--no-serve", action="store_true", help="Prepare the data, then stop.")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        load_reference_data()
+        accounts = create_demo_staff()
+        missing = options["size"] - Incident.objects.count()
+        if missing > 0:
+            with Progress(transient=True) as progress:
+                task = progress.add_task("Creating synthetic incidents", total=missing)
+                summary = generate(missing, progress=lambda n: progress.advance(task, n))
+            self.stdout.write(f"Created {summary.incidents} synthetic incidents with {summary.acts} acts.")
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.WARNING("Demo logins (synthetic data only; two-factor login is off in the demo):")
+        )
+        for username, role in accounts:
+            self.stdout.write(f"  {username:<12} {role:<12} password: {DEMO_PASSWORD}")
+        self.stdout.write("")
+        if not options["no_serve"]:
+            call_command("serve", port=options["port"])

@@ -1,0 +1,246 @@
+"""Django settings, read from the environment (healthchecks-style: one file, no per-host modules).
+
+Every value that differs between the demo and a server comes from an environment variable, or from
+``NAME_FILE`` when that is set (so secrets can live in files readable only by the service user).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+
+
+def env(name: str, default: str = "") -> str:
+    """Return ``name`` from the environment, or the contents of the file named by ``name_FILE``."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        return Path(file_path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = env(name, "1" if default else "0").strip().lower()
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = env(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+DATA_DIR = Path(env("KHRONIKA_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+DEMO_MODE = env_bool("KHRONIKA_DEMO", False)
+DEBUG = env_bool("KHRONIKA_DEBUG", False)
+
+
+def _secret_key() -> str:
+    """The signing key for sessions and CSRF tokens.
+
+    A server must be given one. A local instance (demo, development) keeps a random one in its data
+    folder so that restarting it does not log everybody out.
+    """
+    configured = env("KHRONIKA_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.touch(mode=0o600)
+    key_file.write_text(key, encoding="utf-8")
+    return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h.strip() for h in env("KHRONIKA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("KHRONIKA_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "khronika.web",
+    "khronika.accounts",
+    "khronika.ledger",
+    "khronika.records",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+
+MIDDLEWARE = [
+    "khronika.web.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "khronika.accounts.middleware.SessionLifetimeMiddleware",
+    "khronika.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "khronika.urls"
+WSGI_APPLICATION = "khronika.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "khronika.web.context.khronika",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'khronika.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while a writer commits; a busy timeout instead of "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "records:incident_list"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# WhiteNoise serves straight from the apps (WHITENOISE_USE_FINDERS); collectstatic is only for operators
+# who want a reverse proxy to serve the files itself.
+STATIC_ROOT = env("KHRONIKA_STATIC_ROOT") or None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# WhiteNoise serves the files straight from the apps' static folders: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = DATA_DIR / "files"
+
+# Sessions: short, server-side, never readable by scripts. Threat model 2: a seized, unlocked device.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("KHRONIKA_SESSION_ABSOLUTE_SECONDS", 8 * 3600)
+SESSION_IDLE_SECONDS = env_int("KHRONIKA_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = True
+# Plain HTTP is allowed only for a demo on the loopback interface; `check --deploy` warns otherwise.
+COOKIES_SECURE = env_bool("KHRONIKA_SECURE_COOKIES", not DEMO_MODE)
+SESSION_COOKIE_SECURE = COOKIES_SECURE
+CSRF_COOKIE_SECURE = COOKIES_SECURE
+LANGUAGE_COOKIE_SECURE = COOKIES_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Strict"
+LANGUAGE_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("KHRONIKA_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("KHRONIKA_HSTS_SECONDS", 0 if DEMO_MODE else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = False
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("KHRONIKA_BEHIND_PROXY", False) else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# "same-origin", not "no-referrer": under no-referrer browsers send "Origin: null" with every form POST,
+# which would force us to switch off Django's origin check against CSRF. same-origin sends nothing to
+# any other host, which is the property that matters (no URL of ours leaks to another site).
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [
+    # SSL is terminated by the reverse proxy or the onion service (docs/operations.md); the redirect would
+    # break onion addresses, which are plain HTTP to the browser but end-to-end encrypted by Tor.
+    "security.W008",
+    # HSTS preload is a permanent, public commitment for a domain; an organisation may not want its
+    # domain on a public list. Left to the operator, not demanded.
+    "security.W021",
+]
+if not SECURE_HSTS_SECONDS:
+    SILENCED_SYSTEM_CHECKS.append("security.W004")
+
+# Staff must use TOTP except in the demo, whose logins are printed on the console.
+REQUIRE_TWO_FACTOR = env_bool("KHRONIKA_REQUIRE_2FA", not DEMO_MODE)
+OTP_TOTP_ISSUER = "Khronika"
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+IMPORT_MAX_BYTES = env_int("KHRONIKA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("KHRONIKA_IMPORT_MAX_ROWS", 200_000)
+# A whole-database import (khronika import) may be large; its decompressed size is still capped so that
+# a hostile or corrupt file (a gzip bomb) cannot fill the disk or the memory.
+IMPORT_MAX_BYTES_DATABASE = env_int("KHRONIKA_IMPORT_MAX_BYTES_DATABASE", 8 * 1024**3)
+
+# Threat model 4: no IP addresses or user agents in logs. Django's own loggers never include them in
+# their messages; we add no formatter that would, and error reports carry no request data.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("KHRONIKA_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "khronika": {"handlers": ["console"], "level": env("KHRONIKA_LOG_LEVEL", "INFO"), "propagate": False},
+    },
+}
+ADMINS: list[tuple[str, str]] = []
+DEFAULT_EXCEPTION_REPORTER_FILTER = "khronika.web.errors.NoRequestDataFilter"
+
+PAGE_SIZE = 25

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from khronika.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("accounts/", include("khronika.accounts.urls")),
+    path("records/", include("khronika.records.urls")),
+    path("admin/", admin.site.urls),
+]
