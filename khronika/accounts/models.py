@@ -82,3 +82,59 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.username
+
+
+class StaffSession(models.Model):
+    """Which server-side sessions belong to which user, so that all of them can be ended at once.
+
+    Threat model 2: when a colleague is detained with an unlocked phone, a coordinator ends every session
+    of that account in one action. Django's session rows do not say whose they are without decoding each
+    one; this small table does. It holds the session key only, never an IP address or a user agent.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("staff session")
+        verbose_name_plural = _("staff sessions")
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"
+
+
+class Alert(models.Model):
+    """Something coordinators must look at: a duress login, an account revealing or exporting too much.
+
+    Alerts name the account (by its opaque id and username) and never a person in the records.
+    """
+
+    class Kind(models.TextChoices):
+        DURESS_LOGIN = "duress_login", _("Duress password used")
+        REVEALS = "reveals", _("Many identities revealed in an hour")
+        EXPORTS = "exports", _("Many records exported in an hour")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    subject = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="alerts_about"
+    )
+    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self) -> str:
+        return f"{self.kind} about {self.subject_id}"

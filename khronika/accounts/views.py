@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 
 from khronika.accounts.forms import LanguageForm, LoginForm
 from khronika.accounts.models import User
+from khronika.accounts.sessions import track_session
 from khronika.ledger.services import record
 
 
@@ -23,6 +24,7 @@ def login(request: HttpRequest) -> HttpResponse:
         auth_login(request, user)
         if form.device is not None:
             otp_login(request, form.device)
+        track_session(request, user)
         record(user, "login", user)
         return redirect(_safe_next(request))
     return render(request, "accounts/login.html", {"form": form})
