@@ -24,6 +24,12 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         load_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Tests hash passwords with a fast hasher; production keeps Argon2 (see test_password_hashing)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reference_data(db: Any) -> None:
     """Vocabularies and gazetteer; reloaded if a transactional (browser) test flushed them."""

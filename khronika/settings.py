@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "khronika.accounts.duress.DecoyWorkspaceMiddleware",
     "khronika.accounts.middleware.SessionLifetimeMiddleware",
     "khronika.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -125,7 +126,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'khronika.sqlite3'}"),
-        conn_max_age=60,
+        # Persistent connections save a connect per request on PostgreSQL; tests set 0 so that the live
+        # server's threads do not hold the test database open at teardown.
+        conn_max_age=env_int("KHRONIKA_DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -216,7 +219,12 @@ if not SECURE_HSTS_SECONDS:
 # Staff must use TOTP except in the demo, whose logins are printed on the console.
 REQUIRE_TWO_FACTOR = env_bool("KHRONIKA_REQUIRE_2FA", not DEMO_MODE)
 OTP_TOTP_ISSUER = "Khronika"
+# The compartment of synthetic records that a duress login sees (khronika/accounts/duress.py). Give it a
+# name that looks like one of your real compartments.
+KHRONIKA_DECOY_COMPARTMENT = env("KHRONIKA_DECOY_COMPARTMENT", "Documentation")
+KHRONIKA_DECOY_INCIDENTS = env_int("KHRONIKA_DECOY_INCIDENTS", 60)
 
+EVIDENCE_MAX_BYTES = env_int("KHRONIKA_EVIDENCE_MAX_BYTES", 500 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -244,3 +252,9 @@ ADMINS: list[tuple[str, str]] = []
 DEFAULT_EXCEPTION_REPORTER_FILTER = "khronika.web.errors.NoRequestDataFilter"
 
 PAGE_SIZE = 25
+
+# Threat model 3: an account that reveals or exports more than this in an hour raises an alert for
+# coordinators (khronika/ledger/watch.py). Set them to what a busy day of honest work never reaches.
+KHRONIKA_ALERT_REVEALS_PER_HOUR = env_int("KHRONIKA_ALERT_REVEALS_PER_HOUR", 20)
+# Counted in records: exporting the incident list of a working day is normal, a whole compartment is not.
+KHRONIKA_ALERT_EXPORTS_PER_HOUR = env_int("KHRONIKA_ALERT_EXPORTS_PER_HOUR", 200)

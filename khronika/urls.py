@@ -7,5 +7,6 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("accounts/", include("khronika.accounts.urls")),
     path("records/", include("khronika.records.urls")),
+    path("ledger/", include("khronika.ledger.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from khronika.accounts.roles import Capability, has_capability
 
 M = TypeVar("M", bound=Model)
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def require_capability(capability: Capability) -> Callable[[View], View]:
@@ -25,7 +26,7 @@ def require_capability(capability: Capability) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not has_capability(request.user, capability):
                 raise Http404
             return view(request, *args, **kwargs)
@@ -41,7 +42,9 @@ def compartment_ids(user: Any) -> list[int]:
         return []
     cached: list[int] | None = getattr(user, "_khronika_compartment_ids", None)
     if cached is None:
-        cached = list(user.compartments.values_list("id", flat=True))
+        # The duress decoy compartment is never part of a normal session, even for someone added to it
+        # by mistake: anything written there would be shown to the person forcing a duress login.
+        cached = list(user.compartments.filter(decoy_workspace__isnull=True).values_list("id", flat=True))
         user._khronika_compartment_ids = cached
     return cached
 

@@ -138,3 +138,64 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} about {self.subject_id}"
+
+
+class LoginThrottle(models.Model):
+    """Failed-login counters, per account and across all accounts, that slow down password guessing.
+
+    Threat model 4: no IP address, user agent or username is stored. An account's row is keyed by a
+    keyed hash (HMAC with SECRET_KEY) of the normalized username typed, so a username that does not
+    exist is throttled exactly like one that does, and the table reveals no names. Rows hold counters
+    and times only.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    lock_seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+
+    def __str__(self) -> str:
+        return f"throttle {self.pk}"
+
+
+class DuressPassword(models.Model):
+    """The hash of an account's duress password (Django's password hashers, salted).
+
+    Threat model 2: a staff member forced to log in types this password instead of the real one. The
+    row exists for every account that ever logged in, holding a hash of an unknowable random password
+    until one is chosen, so a copy of the database does not tell who set a duress password.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="duress_password")
+    password = models.CharField(max_length=128)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("duress password")
+        verbose_name_plural = _("duress passwords")
+
+    def __str__(self) -> str:
+        return f"duress password of {self.user_id}"
+
+
+class DecoyWorkspace(models.Model):
+    """Marks the compartment that duress sessions see: synthetic records, nobody a member.
+
+    A separate table rather than a name so that a real compartment can never become the decoy by a
+    coincidence of names.
+    """
+
+    compartment = models.OneToOneField(Compartment, on_delete=models.PROTECT, related_name="decoy_workspace")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("decoy workspace")
+        verbose_name_plural = _("decoy workspaces")
+
+    def __str__(self) -> str:
+        return f"decoy workspace {self.compartment_id}"

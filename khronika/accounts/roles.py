@@ -67,7 +67,10 @@ def capabilities_of(user: Any) -> frozenset[Capability]:
     """The capabilities of ``user``; none for anonymous or inactive users."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    return ROLE_CAPABILITIES.get(user.role, frozenset())
+    capabilities = ROLE_CAPABILITIES.get(user.role, frozenset())
+    # A duress (decoy) session may do less than the role allows: khronika.accounts.duress sets this.
+    limit: frozenset[Capability] | None = getattr(user, "_khronika_capability_limit", None)
+    return capabilities & limit if limit is not None else capabilities
 
 
 def has_capability(user: Any, capability: Capability) -> bool:

@@ -9,7 +9,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS_HASH = "0" * 64
+from khronika.ledger.chain import GENESIS_HASH, format_time
+from khronika.ledger.proof import SignedCheckpoint
+
+__all__ = ["GENESIS_HASH", "Checkpoint", "LedgerEntry"]
 
 
 class LedgerEntry(models.Model):
@@ -32,3 +35,35 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Checkpoint(models.Model):
+    """A signed statement "the ledger had ``seq`` entries and its last hash was ``entry_hash``".
+
+    Kept here so that the organisation knows what it has signed; its worth comes from copies published
+    elsewhere (docs/operations.md): someone who rewrites the whole chain, or cuts off its end, can also
+    rewrite this table, but cannot change a copy held by a partner, nor sign a new one without the key.
+    """
+
+    seq = models.BigIntegerField(_("entries"), db_index=True)
+    entry_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(_("time"))
+    public_key = models.CharField(_("public key"), max_length=64)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("ledger checkpoint")
+        verbose_name_plural = _("ledger checkpoints")
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq} {self.entry_hash[:12]}"
+
+    def signed(self) -> SignedCheckpoint:
+        return SignedCheckpoint(
+            seq=self.seq,
+            entry_hash=self.entry_hash,
+            at=format_time(self.at),
+            public_key=self.public_key,
+            signature=self.signature,
+        )

@@ -9,9 +9,11 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from khronika.bulk import insert_rows
 from khronika.ledger.chain import entry_hash
 from khronika.ledger.models import GENESIS_HASH, LedgerEntry
 
+_COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "prev_hash", "entry_hash")
 # Arbitrary constant naming the ledger's PostgreSQL advisory lock.
 _PG_LOCK_KEY = 0x6B68726F6E
 
@@ -65,7 +67,12 @@ def record_events(actor: Any, events: Iterable[Event]) -> list[LedgerEntry]:
                 )
             )
             prev = digest
-        LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+        # insert_rows rather than bulk_create: the demo's 100,000 incidents append 600,000 entries.
+        insert_rows(LedgerEntry, _COLUMNS, ((getattr(e, c) for c in _COLUMNS) for e in entries))
+        # Imported here: the watcher raises alerts, and raising an alert writes to the ledger.
+        from khronika.ledger.watch import watch_entries
+
+        watch_entries(entries)
     return entries
 
 

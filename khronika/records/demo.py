@@ -10,14 +10,16 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from khronika.accounts.models import Compartment, User
+from khronika.bulk import insert_rows
 from khronika.ledger.services import Event, record_events
 from khronika.records.dates import Precision
 from khronika.records.models import Act, Incident, Information, Organisation, Person, Place, Source, Term
@@ -148,11 +150,20 @@ def _unique_codes(prefix: str, count: int, taken: set[str]) -> Iterator[str]:
 
 
 def generate(
-    size: int, seed: int = 2026, batch: int = 5000, progress: Callable[[int], None] | None = None
+    size: int,
+    seed: int = 2026,
+    batch: int = 5000,
+    progress: Callable[[int], None] | None = None,
+    compartments: list[Compartment] | None = None,
 ) -> DemoSummary:
-    """Write ``size`` synthetic incidents with their acts, victims, sources and ledger entries."""
+    """Write ``size`` synthetic incidents with their acts, victims, sources and ledger entries.
+
+    The records go to ``compartments``, by default every compartment but the duress decoy workspace's
+    (which ``khronika.accounts.duress`` fills on its own).
+    """
     rng = random.Random(seed)
-    compartments = list(Compartment.objects.order_by("id"))
+    if compartments is None:
+        compartments = list(Compartment.objects.filter(decoy_workspace__isnull=True).order_by("id"))
     if not compartments:
         raise ValueError("Create the demo compartments first (khronika demo does).")
     vocab = _Vocabularies()
@@ -197,7 +208,9 @@ def _places() -> dict[str, list[Place]]:
     regions = {p.id: p for p in Place.objects.filter(kind=Place.Kind.REGION)}
     for region in regions.values():
         by_region.setdefault(region.code, []).append(region)
-    for town in Place.objects.filter(kind__in=[Place.Kind.CITY, Place.Kind.TOWN], parent_id__in=regions):
+    for town in Place.objects.filter(
+        kind__in=[Place.Kind.CITY, Place.Kind.TOWN], parent_id__in=regions
+    ).select_related("parent"):
         by_region[regions[town.parent_id].code].append(town)  # type: ignore[index]  # filtered on parent
     return by_region
 
@@ -232,6 +245,84 @@ def _units(vocab: _Vocabularies) -> list[Organisation]:
     return units
 
 
+# Column lists for insert_rows: attribute names, in the order _write_batch builds its tuples.
+PERSON_FIELDS = (
+    "id",
+    "pseudonym",
+    "compartment_id",
+    "given_name",
+    "family_name",
+    "name_latin",
+    "birth_date",
+    "contacts",
+    "gender_id",
+    "age_band_id",
+    "region_id",
+    "created_at",
+)
+INCIDENT_FIELDS = (
+    "id",
+    "reference",
+    "compartment_id",
+    "title",
+    "narrative",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "place_id",
+    "region_id",
+    "status",
+    "created_at",
+    "updated_at",
+)
+ACT_FIELDS = (
+    "id",
+    "incident_id",
+    "act_type_id",
+    "victim_id",
+    "perpetrator_type_id",
+    "perpetrator_unit_id",
+    "legal_article_id",
+    "discovery_method_id",
+    "days_detained",
+    "fine_rub",
+)
+SOURCE_FIELDS = ("id", "reference", "compartment_id", "source_type_id", "name", "reliability", "created_at")
+INFORMATION_FIELDS = ("id", "source_id", "incident_id", "credibility", "retrieved_on")
+
+
+@dataclass
+class _Batch:
+    """Rows of one batch as tuples: a million model instances would cost more than the inserts."""
+
+    persons: list[tuple[Any, ...]] = field(default_factory=list)
+    incidents: list[tuple[Any, ...]] = field(default_factory=list)
+    acts: list[tuple[Any, ...]] = field(default_factory=list)
+    sources: list[tuple[Any, ...]] = field(default_factory=list)
+    information: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def write(self) -> DemoSummary:
+        tables: list[tuple[type[Model], tuple[str, ...], list[tuple[Any, ...]]]] = [
+            (Person, PERSON_FIELDS, self.persons),
+            (Incident, INCIDENT_FIELDS, self.incidents),
+            (Act, ACT_FIELDS, self.acts),
+            (Source, SOURCE_FIELDS, self.sources),
+            (Information, INFORMATION_FIELDS, self.information),
+        ]
+        with transaction.atomic():
+            for model, fields, rows in tables:
+                insert_rows(model, fields, rows)
+            record_events(
+                None,
+                (
+                    Event("create", model._meta.label_lower, str(row[0]))
+                    for model, _fields, rows in tables
+                    for row in rows
+                ),
+            )
+        return DemoSummary(len(self.incidents), len(self.persons), len(self.sources), len(self.acts))
+
+
 def _write_batch(
     rng: random.Random,
     count: int,
@@ -244,21 +335,19 @@ def _write_batch(
 ) -> DemoSummary:
     region_codes = list(places)
     nc_codes = [c for c in NORTH_CAUCASUS if c in places] or region_codes
-    incidents: list[Incident] = []
-    persons: list[Person] = []
-    acts: list[Act] = []
-    sources: list[Source] = []
-    information: list[Information] = []
+    batch = _Batch()
     incident_refs = _unique_codes("I", count, taken["I"])
     person_refs = _unique_codes("P", count, taken["P"])
     source_refs = _unique_codes("S", count, taken["S"])
     today = timezone.localdate()
     now = timezone.now()
+    statuses = list(Incident.Status)
     for _ in range(count):
         compartment = rng.choice(compartments)
         region_code = rng.choice(nc_codes) if rng.random() < 0.6 else rng.choice(region_codes)
         place = rng.choice(places[region_code])
         region = place if place.kind == Place.Kind.REGION else place.parent
+        assert region is not None  # _places lists towns under their region
         day = today - timedelta(days=rng.randint(1, 7 * 365))
         precision = rng.choices(
             [Precision.DAY, Precision.MONTH, Precision.YEAR, Precision.APPROXIMATE], [70, 20, 5, 5]
@@ -266,94 +355,81 @@ def _write_batch(
         start, end = _date_range(day, precision)
         given = rng.choice(GIVEN_NAMES)
         family = rng.choice(FAMILY_NAMES)
-        victim = Person(
-            id=uuid.uuid4(),
-            pseudonym=next(person_refs),
-            compartment=compartment,
-            given_name=given[0],
-            family_name=family[0] + ("а" if given[1].endswith("a") else ""),
-            name_latin=f"{given[1]} {family[1]}",
-            birth_date=f"{rng.randint(1965, 2006)}",
-            contacts=f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
-            gender=vocab.any(rng, "gender"),
-            age_band=vocab.any(rng, "age_band"),
-            region=region,
-            citizenship=None,
-            created_at=now,
+        victim_id = uuid.uuid4()
+        batch.persons.append(
+            (
+                victim_id,
+                next(person_refs),
+                compartment.pk,
+                given[0],
+                family[0] + ("а" if given[1].endswith("a") else ""),
+                f"{given[1]} {family[1]}",
+                f"{rng.randint(1965, 2006)}",
+                f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
+                vocab.any(rng, "gender").pk,
+                vocab.any(rng, "age_band").pk,
+                region.pk,
+                now,
+            )
         )
-        persons.append(victim)
         act_codes = {pick_act(rng) for _ in range(rng.choice([1, 1, 2, 2, 3]))}
         act_terms = [vocab.by_code.get(("act_type", c)) or vocab.any(rng, "act_type") for c in act_codes]
         unit = rng.choice(units)
-        place_name_ru, place_name_en = place.name_ru, place.name_en
-        incident = Incident(
-            id=uuid.uuid4(),
-            reference=next(incident_refs),
-            compartment=compartment,
-            title=f"{act_terms[0].label_ru}: {place_name_ru} / {act_terms[0].label_en}: {place_name_en}",
-            narrative=_narrative(rng, place, unit, day),
-            date_start=start,
-            date_end=end,
-            date_precision=precision,
-            place=place,
-            region=region,
-            status=rng.choices(list(Incident.Status), [60, 30, 10])[0],
-            created_at=now,
+        incident_id = uuid.uuid4()
+        batch.incidents.append(
+            (
+                incident_id,
+                next(incident_refs),
+                compartment.pk,
+                f"{act_terms[0].label_ru}: {place.name_ru} / {act_terms[0].label_en}: {place.name_en}",
+                _narrative(rng, place, unit, day),
+                start,
+                end,
+                precision.value,
+                place.pk,
+                region.pk,
+                rng.choices(statuses, [60, 30, 10])[0].value,
+                now,
+                now,
+            )
         )
-        incidents.append(incident)
         for term in act_terms:
-            acts.append(
-                Act(
-                    id=uuid.uuid4(),
-                    incident=incident,
-                    act_type=term,
-                    victim=victim,
-                    perpetrator_type=unit.perpetrator_type,
-                    perpetrator_unit=unit,
-                    legal_article=vocab.any(rng, "legal_article") if rng.random() < 0.3 else None,
-                    discovery_method=vocab.any(rng, "discovery_method"),
-                    days_detained=rng.choice([None, 1, 2, 3, 10, 15, 30, 76])
-                    if "detention" in term.code
-                    else None,
-                    fine_rub=rng.choice([None, 50000, 100000, 200000])
-                    if "administrative" in term.code
-                    else None,
+            batch.acts.append(
+                (
+                    uuid.uuid4(),
+                    incident_id,
+                    term.pk,
+                    victim_id,
+                    unit.perpetrator_type_id,
+                    unit.pk,
+                    vocab.any(rng, "legal_article").pk if rng.random() < 0.3 else None,
+                    vocab.any(rng, "discovery_method").pk,
+                    rng.choice([None, 1, 2, 3, 10, 15, 30, 76]) if "detention" in term.code else None,
+                    rng.choice([None, 50000, 100000, 200000]) if "administrative" in term.code else None,
                 )
             )
-        source = Source(
-            id=uuid.uuid4(),
-            reference=next(source_refs),
-            compartment=compartment,
-            source_type=vocab.any(rng, "source_type"),
-            name=f"{rng.choice(GIVEN_NAMES)[0]} (источник)",
-            reliability=rng.choice("ABCDF"),
-            created_at=now,
-        )
-        sources.append(source)
-        information.append(
-            Information(
-                id=uuid.uuid4(),
-                source=source,
-                incident=incident,
-                credibility=rng.choice("12346"),
-                retrieved_on=min(today, day + timedelta(days=rng.randint(0, 60))),
+        source_id = uuid.uuid4()
+        batch.sources.append(
+            (
+                source_id,
+                next(source_refs),
+                compartment.pk,
+                vocab.any(rng, "source_type").pk,
+                f"{rng.choice(GIVEN_NAMES)[0]} (источник)",
+                rng.choice("ABCDF"),
+                now,
             )
         )
-    with transaction.atomic():
-        Person.objects.bulk_create(persons, batch_size=1000)
-        Incident.objects.bulk_create(incidents, batch_size=1000)
-        Act.objects.bulk_create(acts, batch_size=1000)
-        Source.objects.bulk_create(sources, batch_size=1000)
-        Information.objects.bulk_create(information, batch_size=1000)
-        record_events(
-            None,
+        batch.information.append(
             (
-                Event("create", obj._meta.label_lower, str(obj.pk))
-                for group in (persons, incidents, acts, sources, information)
-                for obj in group
-            ),
+                uuid.uuid4(),
+                source_id,
+                incident_id,
+                rng.choice("12346"),
+                min(today, day + timedelta(days=rng.randint(0, 60))),
+            )
         )
-    return DemoSummary(len(incidents), len(persons), len(sources), len(acts))
+    return batch.write()
 
 
 def _date_range(day: date, precision: Precision) -> tuple[date, date]:

@@ -9,7 +9,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from khronika.accounts.access import visible
+from khronika.accounts.access import compartment_ids, visible
 from khronika.accounts.models import Compartment, User
 from khronika.records.dates import PartialDateError, Precision, parse_partial_date
 from khronika.records.models import Consent, Incident, Information, Organisation, Person, Place, Source
@@ -73,7 +73,10 @@ class IncidentForm(forms.Form):
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["place"].choices = place_choices()  # type: ignore[attr-defined]
-        self.fields["compartment"].queryset = user.compartments.all()  # type: ignore[attr-defined]
+        # compartment_ids, not user.compartments: a duress session's list is the decoy compartment only.
+        self.fields["compartment"].queryset = Compartment.objects.filter(  # type: ignore[attr-defined]
+            id__in=compartment_ids(user)
+        )
 
     def clean_place(self) -> Place | None:
         code = self.cleaned_data.get("place")

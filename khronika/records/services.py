@@ -14,7 +14,7 @@ from khronika.records.vocab import term_by_code
 
 
 def save_incident(
-    user: User,
+    user: User | None,
     incident_data: dict[str, Any],
     acts_data: list[dict[str, Any]],
     source_data: dict[str, Any] | None,
@@ -61,7 +61,7 @@ def _apply_incident(incident: Incident, data: dict[str, Any]) -> None:
         incident.date_start = incident.date_end = None
 
 
-def _save_act(user: User, incident: Incident, data: dict[str, Any]) -> list[Event]:
+def _save_act(user: User | None, incident: Incident, data: dict[str, Any]) -> list[Event]:
     act_id = data.get("act_id")
     act = Act.objects.filter(incident=incident, id=act_id).first() if act_id else None
     if data.get("DELETE"):
@@ -111,7 +111,7 @@ def _save_act(user: User, incident: Incident, data: dict[str, Any]) -> list[Even
     return events
 
 
-def _save_information(user: User, incident: Incident, data: dict[str, Any]) -> list[Event]:
+def _save_information(user: User | None, incident: Incident, data: dict[str, Any]) -> list[Event]:
     events: list[Event] = []
     source = data.get("source_reference")
     if source is None:

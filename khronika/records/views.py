@@ -41,6 +41,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     incidents = (
         find_incidents(request.user, filters)
         .select_related("place")
+        .defer("narrative")  # not shown in the list; the longest column of the table
         .prefetch_related(Prefetch("acts", queryset=Act.objects.select_related("act_type")))
     )
     page = Paginator(incidents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -60,6 +61,8 @@ def _visible_incident(request: HttpRequest, incident_id: Any) -> Incident:
 @require_capability(Capability.VIEW_RECORDS)
 def incident_detail(request: HttpRequest, incident_id: Any) -> HttpResponse:
     incident = _visible_incident(request, incident_id)
+    # Ledgered so that "what did this (detained) account open?" has an answer (threat model 2).
+    record(request.user, "view", incident)
     acts = incident.acts.select_related(
         "act_type",
         "victim",
@@ -156,7 +159,9 @@ def _person_page(request: HttpRequest, person: Person, revealed: bool, **extra: 
 
 @require_capability(Capability.VIEW_RECORDS)
 def person_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
-    return _person_page(request, _visible_person(request, person_id), revealed=False)
+    person = _visible_person(request, person_id)
+    record(request.user, "view", person)  # as for incidents: what a seized account opened
+    return _person_page(request, person, revealed=False)
 
 
 @require_POST

@@ -51,3 +51,18 @@ def test_appends_continue_the_chain(chain):
     assert last.seq == 11
     assert last.prev_hash == LedgerEntry.objects.get(seq=10).entry_hash
     assert verify() == (11, None)
+
+
+def test_swapped_sequence_numbers_are_caught(chain):
+    """Moving an entry to another place in the chain, even with its own hash, breaks the links."""
+    raw("UPDATE ledger_ledgerentry SET seq = 1000 WHERE seq = 3")
+    raw("UPDATE ledger_ledgerentry SET seq = 3 WHERE seq = 5")
+    raw("UPDATE ledger_ledgerentry SET seq = 5 WHERE seq = 1000")
+    count, broken = verify()
+    assert (count, broken.seq) == (2, 3)
+    assert "does not point to the entry before it" in broken.reason
+
+
+def test_an_edit_through_the_orm_is_caught(chain):
+    LedgerEntry.objects.filter(seq=7).update(actor="user:42")
+    assert verify()[1].seq == 7

@@ -1,0 +1,83 @@
+"""The vault's cryptographic core: the one place that encrypts, decrypts, wraps and derives keys.
+
+No Django imports (a test enforces it), so it can be reviewed, reused by an unseal agent or a
+recovery tool, and tested on its own. Everything else in Khronika goes through the names below;
+docs/vault.md explains the hierarchy. Beside each name: who can decrypt what it produces.
+"""
+
+from __future__ import annotations
+
+from .aead import from_text, to_text
+from .blind_index import (
+    Domain,
+    blind_index,  # not decryptable: a keyed one-way hash; only an unsealed vault can compute a match
+    handle_index,
+    normalize_handle,
+    normalize_person_name,
+    normalize_phone,
+    person_name_index,
+    phone_index,
+)
+from .envelope import (
+    decrypt_field,  # needs the record's data key, i.e. an unsealed vault (KEK) and an unshredded record
+    decrypt_text,
+    encrypt_field,  # output: only holders of the record's data key can decrypt
+    encrypt_text,
+    new_data_key,
+    unwrap_data_key,  # needs the KEK: only an unsealed vault
+    wrap_data_key,  # output: only holders of the KEK (an unsealed vault) can unwrap
+)
+from .errors import InvalidShare, TamperedCiphertext, VaultError, VaultSealed, WrongPassphrase
+from .kdf import PRODUCTION_COST, KdfCost, KdfParams
+from .keys import (
+    Keyring,
+    NewVault,
+    VaultKeys,
+    create_vault,  # the keyring it returns opens only with the passphrase or k trustee shares
+    require_unsealed,
+    set_passphrase,  # rewraps the root: afterwards only the new passphrase opens the slot
+    unlock_with_passphrase,  # whoever knows the passphrase gets every key
+    unlock_with_shares,  # any k trustees together get every key; k-1 get nothing
+)
+from .sealed import (
+    open_sealed,  # needs the organisation private key: only an unsealed vault
+    seal,  # public key only (works while sealed); the sealing process itself cannot decrypt
+)
+
+__all__ = [
+    "PRODUCTION_COST",
+    "Domain",
+    "InvalidShare",
+    "KdfCost",
+    "KdfParams",
+    "Keyring",
+    "NewVault",
+    "TamperedCiphertext",
+    "VaultError",
+    "VaultKeys",
+    "VaultSealed",
+    "WrongPassphrase",
+    "blind_index",
+    "create_vault",
+    "decrypt_field",
+    "decrypt_text",
+    "encrypt_field",
+    "encrypt_text",
+    "from_text",
+    "handle_index",
+    "new_data_key",
+    "normalize_handle",
+    "normalize_person_name",
+    "normalize_phone",
+    "open_sealed",
+    "person_name_index",
+    "phone_index",
+    "require_unsealed",
+    "seal",
+    "set_passphrase",
+    "to_text",
+    "unlock_with_passphrase",
+    "unlock_with_shares",
+    "unwrap_data_key",
+    "wrap_data_key",
+]

@@ -1,0 +1,90 @@
+"""Envelope encryption: one random data key per record, wrapped by the key-encryption key (KEK).
+
+Who can decrypt: only a process holding the unsealed KEK (derived from the root secret after an
+unseal) can unwrap a record's data key, and only that data key opens the record's fields.
+
+Binding: a wrapped data key is authenticated with its table and record id, a field ciphertext with
+table, record id and field name (associated data, see ``aead.py``). Copying a ciphertext to another
+row or column, or a wrapped key to another record, makes it fail with ``TamperedCiphertext`` instead
+of showing one person's data as another's.
+
+Padding: plaintexts are padded to a multiple of 32 bytes inside the ciphertext (ISO/IEC 7816-4, via
+libsodium), because the exact length of a short name or phone number narrows down who it is.
+
+Crypto-shredding: to destroy a record for good, delete its wrapped data key. The ciphertexts may
+linger in the database, its WAL, replicas or old backups, but without the data key they are random
+bytes: XChaCha20-Poly1305 under a fresh 256-bit key cannot be opened, and the data key exists nowhere
+else (it is random, not derived, so the root cannot recreate it). Where wrapped keys are kept and how
+their deletion reaches backups (a key store backed up separately and rotated) is the storage layer's
+job; see docs/vault.md.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from nacl.bindings import sodium_pad, sodium_unpad
+from nacl.exceptions import CryptoError
+
+from . import aead
+from .errors import TamperedCiphertext
+
+DATA_KEY_BYTES = 32
+PAD_BLOCK = 32
+
+RecordId = str | int | uuid.UUID
+
+
+def new_data_key() -> bytes:
+    """A fresh random data key for one record (from the OS CSPRNG, never derived)."""
+    return secrets.token_bytes(DATA_KEY_BYTES)
+
+
+def _record_ad(purpose: str, table: str, record_id: RecordId, *more: str) -> bytes:
+    if not table:
+        raise ValueError("A table name is required to bind a ciphertext to its record.")
+    record = str(record_id)
+    if not record:
+        raise ValueError("A record id is required to bind a ciphertext to its record.")
+    return aead.associated_data(purpose, table, record, *more)
+
+
+def wrap_data_key(kek: bytes, data_key: bytes, *, table: str, record_id: RecordId) -> bytes:
+    """Who can decrypt: holders of the KEK, i.e. an unsealed instance."""
+    if len(data_key) != DATA_KEY_BYTES:
+        raise ValueError(f"A data key is {DATA_KEY_BYTES} bytes.")
+    return aead.encrypt(kek, data_key, _record_ad("data-key", table, record_id))
+
+
+def unwrap_data_key(kek: bytes, wrapped: bytes, *, table: str, record_id: RecordId) -> bytes:
+    """The record's data key, or ``TamperedCiphertext`` (wrong KEK, other record, damaged)."""
+    return aead.decrypt(kek, wrapped, _record_ad("data-key", table, record_id))
+
+
+def encrypt_field(data_key: bytes, value: bytes, *, table: str, record_id: RecordId, field: str) -> bytes:
+    """Who can decrypt: holders of this record's data key (so: of the KEK, and only until shredded)."""
+    if not field:
+        raise ValueError("A field name is required to bind a ciphertext to its field.")
+    padded = sodium_pad(value, PAD_BLOCK)
+    return aead.encrypt(data_key, padded, _record_ad("field", table, record_id, field))
+
+
+def decrypt_field(data_key: bytes, blob: bytes, *, table: str, record_id: RecordId, field: str) -> bytes:
+    """The field's plaintext, or ``TamperedCiphertext`` if it is altered, moved or the key is wrong."""
+    padded = aead.decrypt(data_key, blob, _record_ad("field", table, record_id, field))
+    try:
+        return sodium_unpad(padded, PAD_BLOCK)
+    except CryptoError:  # authenticated but badly padded: only a bug or a forged key could do this
+        raise TamperedCiphertext() from None
+
+
+def encrypt_text(data_key: bytes, text: str, *, table: str, record_id: RecordId, field: str) -> str:
+    """``encrypt_field`` for text columns: UTF-8 in, ``kv:…`` ASCII out."""
+    blob = encrypt_field(data_key, text.encode("utf-8"), table=table, record_id=record_id, field=field)
+    return aead.to_text(blob)
+
+
+def decrypt_text(data_key: bytes, stored: str, *, table: str, record_id: RecordId, field: str) -> str:
+    blob = aead.from_text(stored)
+    return decrypt_field(data_key, blob, table=table, record_id=record_id, field=field).decode("utf-8")

@@ -1,0 +1,158 @@
+"""Every URL × every role × a record inside and outside the user's compartments.
+
+Threat model 3 (an informant with an account): a page or record a user may not reach answers exactly
+like a record that does not exist. The rule table below must name every URL pattern of the project, so
+adding a view without deciding who may reach it fails ``test_every_url_has_an_access_rule``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from khronika.accounts.models import Alert
+from khronika.accounts.roles import Capability, Role, has_capability
+from khronika.testing.factories import EvidenceFactory, IncidentFactory, PersonFactory, UserFactory
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may reach a URL: ``capability`` None means any logged-in staff member; ``public`` anyone."""
+
+    method: str = "get"
+    capability: Capability | None = None
+    record: str | None = None  # the kind of record named in the URL, checked against compartments
+    public: bool = False
+    # The request names a staged upload in its form data; without one, every role gets the 404 of an
+    # upload that does not exist (the happy path is in records/tests/test_spreadsheet_*).
+    staged: bool = False
+
+
+RULES: dict[str, Rule] = {
+    "home": Rule(),
+    "accounts:login": Rule(public=True),
+    "accounts:logout": Rule(method="post", public=True),
+    "accounts:set_language": Rule(method="post"),
+    "records:incident_list": Rule(capability=Capability.VIEW_RECORDS),
+    "records:incident_create": Rule(capability=Capability.EDIT_RECORDS),
+    "records:incident_detail": Rule(capability=Capability.VIEW_RECORDS, record="incident"),
+    "records:incident_edit": Rule(capability=Capability.EDIT_RECORDS, record="incident"),
+    "records:person_detail": Rule(capability=Capability.VIEW_RECORDS, record="person"),
+    "records:person_edit": Rule(capability=Capability.EDIT_RECORDS, record="person"),
+    "records:person_reveal": Rule(method="post", capability=Capability.REVEAL_IDENTITY, record="person"),
+    "records:consent_add": Rule(method="post", capability=Capability.MANAGE_CONSENT, record="person"),
+    "records:evidence_add": Rule(method="post", capability=Capability.EDIT_RECORDS, record="incident"),
+    "records:evidence_download": Rule(capability=Capability.VIEW_SENSITIVE, record="evidence"),
+    "records:incident_export": Rule(capability=Capability.EXPORT),
+    "records:import_upload": Rule(capability=Capability.IMPORT),
+    "records:import_columns": Rule(method="post", capability=Capability.IMPORT, staged=True),
+    "records:import_confirm": Rule(method="post", capability=Capability.IMPORT, staged=True),
+    "records:import_cancel": Rule(method="post", capability=Capability.IMPORT),
+    "accounts:two_factor": Rule(),
+    "accounts:duress_password": Rule(),
+    "accounts:team_list": Rule(capability=Capability.MANAGE_USERS),
+    "accounts:team_edit": Rule(capability=Capability.MANAGE_USERS, record="staff"),
+    "accounts:team_end_sessions": Rule(method="post", capability=Capability.MANAGE_USERS, record="staff"),
+    "accounts:team_exposure": Rule(capability=Capability.MANAGE_USERS, record="staff"),
+    "accounts:team_revoke": Rule(method="post", capability=Capability.MANAGE_USERS, record="staff"),
+    "ledger:ledger_list": Rule(capability=Capability.VIEW_LEDGER),
+    "ledger:alert_acknowledge": Rule(method="post", capability=Capability.VIEW_LEDGER, record="alert"),
+}
+
+# Django's admin has its own permission model (is_staff plus has_*_permission, see records/admin.py).
+EXEMPT_NAMESPACES = {"admin"}
+RECORD_KWARGS = {
+    "incident": "incident_id",
+    "person": "person_id",
+    "evidence": "evidence_id",
+    "staff": "user_id",
+    "alert": "alert_id",
+}
+# Staff accounts and alerts are not in compartments: who may manage them is decided by capability alone.
+COMPARTMENTED = {"incident", "person", "evidence"}
+
+
+def url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in EXEMPT_NAMESPACES:
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_has_an_access_rule():
+    missing = url_names() - set(RULES)
+    assert not missing, f"URL patterns without an access rule in this test: {sorted(missing)}"
+
+
+@pytest.fixture
+def records(team):
+    def records_in(compartment):
+        incident = IncidentFactory(compartment=compartment)
+        return {
+            "incident": incident,
+            "person": PersonFactory(compartment=compartment),
+            "evidence": EvidenceFactory(incident=incident),
+            "staff": UserFactory(compartments=[compartment]),
+        }
+
+    inside = records_in(team.home)
+    inside["alert"] = Alert.objects.create(kind=Alert.Kind.REVEALS, subject=inside["staff"])
+    return inside, records_in(team.elsewhere)
+
+
+def request(client: Client, name: str, rule: Rule, record_id: object | None) -> tuple[int, bytes]:
+    kwargs = {RECORD_KWARGS[rule.record]: record_id} if rule.record else {}
+    response = getattr(client, rule.method)(reverse(name, kwargs=kwargs))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, body
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_the_rule_holds_for_every_role_inside_and_outside_its_compartments(name, role, team, records):
+    rule = RULES[name]
+    inside, outside = records
+    user = UserFactory(username=f"matrix-{role}", role=role, compartments=[team.home])
+    client = Client()
+    client.force_login(user)
+    allowed = rule.public or rule.capability is None or has_capability(user, rule.capability)
+    allowed = allowed and not rule.staged
+
+    status, _ = request(client, name, rule, inside[rule.record].id if rule.record else None)
+    if allowed:
+        assert status not in (403, 404) and status < 500, f"{role} should reach {name}, got {status}"
+    else:
+        assert status == 404, f"{role} must get 404 on {name}, got {status}"
+
+    if rule.record in COMPARTMENTED:
+        missing_status, missing_body = request(client, name, rule, uuid.uuid4())
+        outside_status, outside_body = request(client, name, rule, outside[rule.record].id)
+        assert missing_status == 404
+        assert (outside_status, outside_body) == (missing_status, missing_body), (
+            f"{role} can tell that a {rule.record} outside its compartments exists on {name}"
+        )
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_anonymous_visitors_reach_only_public_pages(name, records):
+    rule = RULES[name]
+    inside, _ = records
+    status, _ = request(Client(), name, rule, inside[rule.record].id if rule.record else None)
+    if rule.public:
+        assert status < 400
+    else:
+        assert status == 302, f"an anonymous visitor must be sent to the login page from {name}"
