@@ -5,17 +5,18 @@ tens of microseconds a row: 100,000 demo incidents are over a million rows (inci
 sources, ledger entries). Here rows are plain tuples written with one prepared statement (SQLite) or
 ``COPY`` (PostgreSQL). Like ``bulk_create`` it sends no signals and calls no ``save()``.
 
-Values of sensitive fields (``vault.fields``) and of every type the database adapter cannot take as it is
-(UUIDs on SQLite, dates, times) still go through their field's ``get_db_prep_save``, exactly as
-``bulk_create`` would: threat model 1, the vault's encryption of those fields must not be skipped by a
-fast path.
+A model with sensitive fields (``vault.fields``) still gets an instance per row, and every field that
+is sensitive, left to its default or not of a plain type goes through ``pre_save`` and
+``get_db_prep_save`` exactly as in ``bulk_create``: threat model 1, the vault's per-row encryption must
+not be skipped by a fast path. Values the database adapter cannot take as they are (UUIDs on SQLite,
+dates, times) are converted by their field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -43,19 +44,15 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     """Insert ``rows`` (tuples of the attribute values named by ``fields``) into ``model``'s table.
 
     ``fields`` are attribute names (``incident_id`` for a foreign key). Columns left out take their
-    field's constant default, ``now`` for ``auto_now`` fields, or NULL; a column that has none of these
-    must be given. Returns the number of rows written.
+    field's default, ``now`` for ``auto_now`` fields, or NULL. Returns the number of rows written.
     """
     connection = connections[DEFAULT_DB_ALIAS]  # looked up once: the proxy costs a call per value
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    given = [by_attname[name] for name in fields]
-    extra_fields, extra_values = _filled_in(model, set(fields))
-    columns = [f.column for f in given] + [f.column for f in extra_fields]
-    convert = [_converter(f, connection) for f in given]
-    extra = tuple(_converter(f, connection)(v) for f, v in zip(extra_fields, extra_values, strict=True))
-    prepared = (tuple(c(v) for c, v in zip(convert, row, strict=True)) + extra for row in rows)
+    if any(getattr(f, "sensitive", False) for f in model._meta.concrete_fields):
+        columns, prepared = _through_instances(model, fields, rows, connection)
+    else:
+        columns, prepared = _as_given(model, fields, rows, connection)
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(str(c)) for c in columns)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -73,10 +70,66 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     return written
 
 
-def _filled_in(model: type[models.Model], given: set[str]) -> tuple[list[models.Field[Any, Any]], list[Any]]:
+Field: TypeAlias = "models.Field[Any, Any]"  # a string: Django's Field is not subscriptable at run time
+
+
+def _through_instances(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Iterable[Any]], connection: Any
+) -> tuple[list[Field], Iterator[tuple[Any, ...]]]:
+    """Rows of a model with sensitive fields, each passed through an instance as ``bulk_create`` does.
+
+    Threat model 1: the vault encrypts in ``pre_save`` with the row's own data key, so every sensitive
+    field, the row's key and every default go through the instance; given values of other fields are
+    converted as ``_as_given`` converts them.
+    Instances are built with positional values, the fast path of ``Model.__init__``.
+    """
+    concrete = list(model._meta.concrete_fields)
+    columns = [f for f in concrete if not _database_assigned(f)]
+    position = {name: i for i, name in enumerate(fields)}
+    # Given values of fields that neither encrypt nor stamp themselves in pre_save need no instance.
+    direct = {
+        f.attname: _converter(f, connection)
+        for f in columns
+        if f.attname in position
+        and not getattr(f, "sensitive", False)
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    }
+
+    def prepare(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        values = [row[position[f.attname]] if f.attname in position else f.get_default() for f in concrete]
+        instance = model(*values)
+        return tuple(
+            direct[f.attname](row[position[f.attname]])
+            if f.attname in direct
+            else f.get_db_prep_save(f.pre_save(instance, True), connection)
+            for f in columns
+        )
+
+    return columns, (prepare(tuple(row)) for row in rows)
+
+
+def _as_given(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Iterable[Any]], connection: Any
+) -> tuple[list[Field], Iterator[tuple[Any, ...]]]:
+    """Rows of a model without sensitive fields: tuples converted value by value, no instances."""
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    given = [by_attname[name] for name in fields]
+    extra_fields, extra_values = _filled_in(model, set(fields))
+    convert = [_converter(f, connection) for f in given]
+    extra = tuple(_converter(f, connection)(v) for f, v in zip(extra_fields, extra_values, strict=True))
+    prepared = (tuple(c(v) for c, v in zip(convert, row, strict=True)) + extra for row in rows)
+    return given + extra_fields, prepared
+
+
+def _database_assigned(field: Field) -> bool:
+    return field.primary_key and field.get_internal_type().endswith("AutoField")
+
+
+def _filled_in(model: type[models.Model], given: set[str]) -> tuple[list[Field], list[Any]]:
     fields, values = [], []
     for field in model._meta.concrete_fields:
-        if field.attname in given or (field.primary_key and field.get_internal_type().endswith("AutoField")):
+        if field.attname in given or _database_assigned(field):
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             value: Any = timezone.now()

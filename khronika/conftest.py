@@ -6,6 +6,7 @@ compartment with a narrower role, and an outsider in compartment B who must get 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +17,27 @@ from khronika.accounts.roles import Role
 from khronika.records.models import Term
 from khronika.records.reference import load_reference_data
 from khronika.testing.factories import CompartmentFactory, UserFactory
+from khronika.vault import state
+from khronika.vault.crypto import KdfCost, VaultKeys, create_vault
+
+TEST_VAULT_PASSPHRASE = "test vault passphrase, synthetic"  # noqa: S105  # tests only
+
+
+@pytest.fixture(scope="session", autouse=True)
+def unsealed_vault() -> Iterator[VaultKeys]:
+    """Every test runs with the vault on and unsealed, as the application always does.
+
+    Argon2 gets the smallest parameters here, passed explicitly (securedrop's habit); the production
+    cost is proven by khronika/vault/tests without being run.
+    """
+    vault = create_vault(TEST_VAULT_PASSPHRASE, kdf_cost=KdfCost(time_cost=1, memory_kib=8, parallelism=1))
+    state.unseal(vault.keys)
+    yield vault.keys
+    state.seal()
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any, unsealed_vault: VaultKeys) -> None:
     with django_db_blocker.unblock():
         load_reference_data()
 

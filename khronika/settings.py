@@ -44,6 +44,11 @@ def env_int(name: str, default: int) -> int:
 
 
 DATA_DIR = Path(env("KHRONIKA_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+# The vault's keyring (wrapped keys only) and its control sockets; 0700, see docs/vault.md.
+VAULT_DIR = Path(env("KHRONIKA_VAULT_DIR", str(DATA_DIR / "vault"))).resolve()
+# While sealed, every request gets the "sealed" page except these (static files, anonymous intake,
+# which encrypts to the organisation's public key and so works sealed).
+VAULT_SEALED_ALLOWED_PREFIXES = ["/static/", "/intake/"]
 DEMO_MODE = env_bool("KHRONIKA_DEMO", False)
 DEBUG = env_bool("KHRONIKA_DEBUG", False)
 
@@ -76,6 +81,7 @@ INSTALLED_APPS = [
     "khronika.accounts",
     "khronika.ledger",
     "khronika.records",
+    "khronika.vault",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -89,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "khronika.web.middleware.SecurityHeadersMiddleware",
+    "khronika.vault.middleware.SealedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,8 +140,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while a writer commits; a busy timeout instead of "database is locked".
+    # Memory-mapped reads: each request opens a new connection with a cold page cache, and a list or
+    # search over 100,000 incidents then reads the file through the OS cache without a copy per page.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -168,7 +177,8 @@ STATIC_URL = "/static/"
 # who want a reverse proxy to serve the files itself.
 STATIC_ROOT = env("KHRONIKA_STATIC_ROOT") or None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Every stored file (evidence, attachments) is encrypted with its own key (khronika/vault/storage.py).
+    "default": {"BACKEND": "khronika.vault.storage.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # WhiteNoise serves the files straight from the apps' static folders: no collectstatic step to forget.

@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("khronika.accounts.urls")),
     path("records/", include("khronika.records.urls")),
     path("ledger/", include("khronika.ledger.urls")),
+    path("vault/", include("khronika.vault.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khronika.accounts.roles import Role
-from khronika.vault.fields import SensitiveCharField
+from khronika.vault.fields import SensitiveCharField, VaultRecord
 
 
 class Compartment(models.Model):
@@ -53,7 +53,7 @@ class KhronikaUserManager(UserManager["User"]):
         return self.create_user(username, password, **extra_fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin, VaultRecord):
     """A staff member. The username may be a pseudonym; the real name and e-mail are sensitive."""
 
     username = models.CharField(_("username"), max_length=64, unique=True)

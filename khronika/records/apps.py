@@ -8,3 +8,10 @@ class RecordsConfig(AppConfig):
     name = "khronika.records"
     label = "records"
     verbose_name = _("Records")
+
+    def ready(self) -> None:
+        from khronika.records.search_index import INDEX
+        from khronika.vault import state
+
+        # Decrypted words must not outlive the keys: a panic drops the index with them.
+        state.on_seal(INDEX.clear)

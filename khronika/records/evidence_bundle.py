@@ -44,6 +44,7 @@ from khronika.ledger.models import LedgerEntry
 from khronika.ledger.proof import canonical_json, entry_record, segment_problem
 from khronika.ledger.services import Event, record_events
 from khronika.records.models import CustodyEntry, Evidence, Incident
+from khronika.vault.crypto import TamperedCiphertext
 
 BUNDLE_FORMAT = verify_bundle.BUNDLE_FORMAT
 BUNDLE_OBJECT_TYPE = verify_bundle.BUNDLE_OBJECT_TYPE
@@ -230,6 +231,13 @@ def _copy(item: Evidence, target: Path) -> str:
         raise BundleError(
             f"The file of evidence {item.id} (incident {item.incident.reference}) is missing from storage. "
             "Nothing was exported."
+        ) from exc
+    except TamperedCiphertext as exc:
+        # Without the vault's keys nobody can change a stored file into other readable bytes; a file that
+        # no longer decrypts was damaged or altered on the server, and must not reach a court as evidence.
+        raise BundleError(
+            f"The stored file of evidence {item.id} (incident {item.incident.reference}) was damaged or "
+            "altered: it no longer decrypts. Restore it from a backup. Nothing was exported."
         ) from exc
     return digest.hexdigest()
 

@@ -4,30 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from khronika.accounts.access import visible
 from khronika.accounts.roles import Capability, has_capability
 from khronika.records.models import Act, Incident, Information, Place, Term
+from khronika.records.search_index import INDEX
 from khronika.records.vocab import with_descendants
+
+# Up to how many matching acts or sources a filter starts from them rather than from the incident list.
+FEW_RELATED = 15000
 
 
 def find_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]:
     """Incidents ``user`` may see that match the cleaned ``IncidentFilterForm`` data."""
     incidents = visible(Incident.objects.all(), user)
-    if filters.get("act_type"):
-        ids = with_descendants("act_type", filters["act_type"])
-        incidents = incidents.filter(Exists(Act.objects.filter(incident=OuterRef("pk"), act_type_id__in=ids)))
-    if filters.get("perpetrator_type"):
-        ids = with_descendants("perpetrator_type", filters["perpetrator_type"])
-        incidents = incidents.filter(
-            Exists(Act.objects.filter(incident=OuterRef("pk"), perpetrator_type_id__in=ids))
-        )
-    if filters.get("source_type"):
-        ids = with_descendants("source_type", filters["source_type"])
-        incidents = incidents.filter(
-            Exists(Information.objects.filter(incident=OuterRef("pk"), source__source_type_id__in=ids))
-        )
+    for matches in _related_matches(filters):
+        if matches[: FEW_RELATED + 1].count() <= FEW_RELATED:
+            # Few acts or sources match: the database starts from their incidents (one subquery).
+            incidents = incidents.filter(pk__in=matches.values("incident_id"))
+        else:
+            # Many match: walking the list index and checking each incident stops early.
+            incidents = incidents.filter(Exists(matches.filter(incident=OuterRef("pk"))))
     if filters.get("region"):
         incidents = incidents.filter(region__code=filters["region"])
     if filters.get("date_from"):
@@ -41,18 +42,102 @@ def find_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]:
     return incidents
 
 
+def _related_matches(filters: dict[str, Any]) -> list[QuerySet[Any]]:
+    """The acts and the information (each with an ``incident``) that the act, perpetrator and source
+    filters ask for, narrower terms included, unordered (their default order would make counting them
+    sort them all)."""
+    related: list[QuerySet[Any]] = []
+    if filters.get("act_type"):
+        ids = with_descendants("act_type", filters["act_type"])
+        related.append(Act.objects.filter(act_type_id__in=ids).order_by())
+    if filters.get("perpetrator_type"):
+        ids = with_descendants("perpetrator_type", filters["perpetrator_type"])
+        related.append(Act.objects.filter(perpetrator_type_id__in=ids).order_by())
+    if filters.get("source_type"):
+        ids = with_descendants("source_type", filters["source_type"])
+        related.append(Information.objects.filter(source__source_type_id__in=ids).order_by())
+    return related
+
+
+# How many matches past the requested page a filtered list or a search counts before it says "more than".
+COUNT_BEYOND = 1000
+
+
+class IncidentPaginator(Paginator):  # type: ignore[type-arg]  # pages of ids of any type
+    """Pages of incident ids that may know only a lower bound of their total (``capped``)."""
+
+    def __init__(self, ids: Any, per_page: int, capped: bool = False) -> None:
+        super().__init__(ids, per_page)
+        self.capped = capped
+
+    @property
+    def more_than(self) -> int:
+        """With ``capped``: the list holds more than this many incidents."""
+        return int(self.count) - 1
+
+
+def incident_page(user: Any, filters: dict[str, Any], number: Any) -> Page[Any]:
+    """Page ``number`` of ``find_incidents``, as the ids of its incidents in list order.
+
+    Only ids are paged, so that counting and skipping to a far page read the list index
+    (``incident_list_order``) rather than the rows, which the narrative makes wide; the plain list is
+    counted exactly from that index. A filtered list or a search is counted only up to
+    ``COUNT_BEYOND`` matches past the page: the matches are fetched with their sort keys in one
+    unordered pass, and when there are more than that the page comes from an ordered pass that stops
+    at the same point. Either way a rare match costs one scan and a common one stops early, instead of a
+    full count followed by a second pass for the page. ``incidents_in_order`` fetches the rows.
+    """
+    incidents = find_incidents(user, filters)
+    if not any(filters.values()):
+        return IncidentPaginator(incidents.values_list("pk", flat=True), settings.PAGE_SIZE).get_page(number)
+    wanted = _page_number(number) * settings.PAGE_SIZE + COUNT_BEYOND
+    rows = list(incidents.order_by().values_list("pk", "date_start", "reference")[: wanted + 1])
+    if len(rows) <= wanted:
+        return IncidentPaginator(_ids_in_list_order(rows), settings.PAGE_SIZE).get_page(number)
+    ids = list(incidents.values_list("pk", flat=True)[: wanted + 1])
+    return IncidentPaginator(ids, settings.PAGE_SIZE, capped=True).get_page(number)
+
+
+def _page_number(number: Any) -> int:
+    try:
+        return max(1, int(number))
+    except (TypeError, ValueError):
+        return 1
+
+
+def incidents_in_order(queryset: QuerySet[Incident], ids: Any) -> list[Incident]:
+    """The incidents of ``ids`` from ``queryset``, in the order of ``ids``."""
+    wanted = list(ids)
+    by_id = {incident.pk: incident for incident in queryset.filter(pk__in=wanted)}
+    return [by_id[pk] for pk in wanted if pk in by_id]
+
+
+def _ids_in_list_order(rows: Any) -> list[Any]:
+    """Ids sorted as ``Incident.Meta.ordering`` (newest first, then reference) sorts them in the database.
+
+    Undated incidents sort as the database puts NULL in a descending order: last on SQLite, first on
+    PostgreSQL, so that a search lists them where the plain list does.
+    """
+    rows = list(rows)
+    dated = sorted((r for r in rows if r[1] is not None), key=lambda r: r[2])
+    dated.sort(key=lambda r: r[1], reverse=True)  # stable: equal dates stay in reference order
+    undated = sorted((r for r in rows if r[1] is None), key=lambda r: r[2])
+    ordered = undated + dated if connection.vendor == "postgresql" else dated + undated
+    return [r[0] for r in ordered]
+
+
 def _text_query(user: Any, text: str) -> Q:
-    """Codes for everybody; for those who may read titles, also every word in the title or coded fields.
+    """Codes for everybody; for those who may read them, also every word in the text or coded fields.
 
     A code (an incident's reference, a victim's pseudonym) finds its incidents exactly. Otherwise every
-    word must appear in the title, the act types or the place names (Russian or English). Narratives are
-    not scanned in the database: at 100,000 incidents that scan alone takes longer than the whole page
-    may (benchmarks/records_pages.py), and once the vault encrypts titles and narratives the database
-    cannot read them at all. ``_sensitive_text_matches`` is where the vault's in-memory index plugs in.
+    word must appear in the incident's text (``_sensitive_text_matches``), or name one of its act types
+    or its place or region, in Russian or English (``_coded_matches``).
     """
     text = text.strip()
-    by_code = Q(reference__iexact=text) | Q(
-        Exists(Act.objects.filter(incident=OuterRef("pk"), victim__pseudonym__iexact=text))
+    # Codes are written in capitals; looking up both spellings (not iexact) lets the unique indexes answer.
+    codes = {text, text.upper()}
+    by_code = Q(reference__in=codes) | Q(
+        pk__in=Act.objects.filter(victim__pseudonym__in=codes).values("incident_id")
     )
     if not has_capability(user, Capability.VIEW_SENSITIVE):
         return by_code
@@ -63,13 +148,12 @@ def _text_query(user: Any, text: str) -> Q:
 
 
 def _sensitive_text_matches(word: str) -> Q:
-    """Incidents whose sensitive text holds ``word``: the seam for the vault's in-memory index.
+    """Incidents whose title, narrative or act details hold ``word``, from the vault's in-memory index.
 
-    Today the title is read in the database. When the vault encrypts titles and narratives, this becomes
-    ``Q(pk__in=index.matching(word))`` over the index built at unseal, never a database text index (a
-    text index would store the words of encrypted fields in clear: threat model 1).
+    Never a text index in the database: it would store the words of encrypted fields in clear (threat
+    model 1). See khronika/records/search_index.py.
     """
-    return Q(title__icontains=word)
+    return Q(pk__in=INDEX.matching(word))
 
 
 def _coded_matches(word: str) -> Q:
@@ -95,5 +179,5 @@ def _coded_matches(word: str) -> Q:
     if places:
         matches |= Q(place_id__in=places) | Q(region_id__in=places)
     if act_types:
-        matches |= Q(Exists(Act.objects.filter(incident=OuterRef("pk"), act_type_id__in=act_types)))
+        matches |= Q(pk__in=Act.objects.filter(act_type_id__in=act_types).values("incident_id"))
     return matches

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +24,7 @@ from khronika.records.forms import (
     SourceForm,
 )
 from khronika.records.models import Act, Incident, Information, Person
-from khronika.records.queries import find_incidents
+from khronika.records.queries import incident_page, incidents_in_order
 from khronika.records.services import act_initial, save_incident
 
 
@@ -38,13 +36,14 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
         filters = form.cleaned_data
-    incidents = (
-        find_incidents(request.user, filters)
-        .select_related("place")
-        .defer("narrative")  # not shown in the list; the longest column of the table
-        .prefetch_related(Prefetch("acts", queryset=Act.objects.select_related("act_type")))
+    page = incident_page(request.user, filters, request.GET.get("page"))
+    rows = visible(Incident.objects.select_related("place"), request.user)
+    page.object_list = incidents_in_order(
+        rows.defer("narrative").prefetch_related(  # not shown in the list; the longest column of the table
+            Prefetch("acts", queryset=Act.objects.select_related("act_type"))
+        ),
+        page.object_list,
     )
-    page = Paginator(incidents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -1,20 +1,171 @@
-"""Field types for identifying and narrative data.
+"""Field types for identifying and narrative data, encrypted at rest by the vault.
 
 Every model field that holds a name, contact, handle, address, narrative, note or the text of a source
-is declared with one of these types, and nothing else. Today they store plain text; the vault replaces
-their storage with envelope encryption, so a raw copy of the database reveals none of them. Declaring
-them now is what lets that change reach *exactly* the sensitive fields, and lets a test list them.
+is declared with ``SensitiveCharField`` or ``SensitiveTextField`` on a model that inherits
+``VaultRecord``, and nothing else (``records/tests/test_sensitive_fields.py`` lists them). Threat model
+1: a raw copy of the database, its WAL or a backup shows only ciphertext.
+
+How it works (envelope encryption, docs/vault.md):
+- each row has its own random data key, stored wrapped by the key-encryption key in ``vault_key``;
+- each value is encrypted with that data key, bound to the table, the row's ``vault_id`` and the field
+  name, so a ciphertext moved to another row or column fails to decrypt;
+- values are decrypted lazily, on first attribute access, so list pages that show no names decrypt
+  nothing;
+- an empty value is stored as "" (the emptiness of a field is the one thing a reader of the disk learns).
+
+What the ORM cannot do on these fields, and why it fails loudly instead of silently: filtering or
+ordering by content (the database holds ciphertext: use blind indexes or the in-memory search index),
+and ``QuerySet.update`` / ``bulk_update`` with a non-empty value (those bypass per-row encryption).
 """
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+from khronika.vault import state
+from khronika.vault.crypto import (
+    decrypt_text,
+    encrypt_text,
+    from_text,
+    new_data_key,
+    to_text,
+    unwrap_data_key,
+    wrap_data_key,
+)
+
+_DATA_KEY_CACHE = "_vault_data_key"
+
+
+class Sealed:
+    """A value as read from the database, not yet decrypted. Never shows its content by accident."""
+
+    __slots__ = ("stored",)
+
+    def __init__(self, stored: str) -> None:
+        self.stored = stored
+
+    def __str__(self) -> str:
+        return "[encrypted]"
+
+    __repr__ = __str__
+
+
+class Ciphertext(str):
+    """A value that ``pre_save`` encrypted: the only non-empty text these fields let into the database."""
+
+
+def record_identity(instance: models.Model) -> tuple[str, str]:
+    """What a ciphertext is bound to: the table and the row's permanent ``vault_id``."""
+    return instance._meta.db_table, str(instance.vault_id)  # type: ignore[attr-defined]  # VaultRecord
+
+
+def data_key(instance: models.Model, *, create: bool) -> bytes | None:
+    """The row's unwrapped data key (cached on the instance while the vault stays unsealed).
+
+    ``None`` when the row has no data key and ``create`` is false: nothing was ever encrypted for it,
+    or it was crypto-shredded.
+    """
+    wrapped_text: str = instance.vault_key  # type: ignore[attr-defined]  # VaultRecord
+    cached = instance.__dict__.get(_DATA_KEY_CACHE)
+    if cached and cached[0] == state.generation() and cached[1] == wrapped_text:
+        return cached[2]  # type: ignore[no-any-return]
+    keys = state.keys()
+    table, record_id = record_identity(instance)
+    if wrapped_text:
+        key = unwrap_data_key(keys.kek, from_text(wrapped_text), table=table, record_id=record_id)
+    elif create:
+        key = new_data_key()
+        wrapped_text = to_text(wrap_data_key(keys.kek, key, table=table, record_id=record_id))
+        instance.vault_key = wrapped_text  # type: ignore[attr-defined]  # VaultRecord
+    else:
+        return None
+    instance.__dict__[_DATA_KEY_CACHE] = (state.generation(), wrapped_text, key)
+    return key
+
+
+class DecryptingAttribute(DeferredAttribute):
+    """Decrypts a field's value on first access and keeps the clear text on the instance only.
+
+    A data descriptor (it has ``__set__``), unlike Django's DeferredAttribute: otherwise the value in
+    the instance's ``__dict__`` would shadow it and the ciphertext would be read as is.
+    """
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
+
+    def __get__(self, instance: Any, cls: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, Sealed):
+            key = data_key(instance, create=False)
+            if key is None:  # shredded: the ciphertext may linger, the key to it does not
+                value = ""
+            else:
+                table, record_id = record_identity(instance)
+                value = decrypt_text(
+                    key, value.stored, table=table, record_id=record_id, field=self.field.name
+                )
+            instance.__dict__[self.field.attname] = value
+        return value
 
 
 class SensitiveMixin:
-    """Marks a field as identifying or narrative (threat model 1: seizure of the disk)."""
+    """Encrypts the field with the row's data key (threat model 1: seizure of the disk)."""
 
     sensitive = True
+    descriptor_class = DecryptingAttribute
+    name: str
+    attname: str
+
+    def get_internal_type(self) -> str:
+        # Ciphertext is longer than the text: every sensitive column is unbounded text in the database;
+        # max_length still limits what forms accept.
+        return "TextField"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return Sealed(value)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = getattr(model_instance, self.attname)
+        if value is None or value == "":
+            return value
+        if not model_instance.vault_key:  # type: ignore[attr-defined]  # VaultRecord
+            # vault_key's own pre_save runs first and makes the key; without it (save(update_fields=...)
+            # that leaves vault_key out) a key made here would never be stored, and the value lost.
+            raise ImproperlyConfigured(
+                f"{model_instance._meta.label} has no data key yet: save it whole, or include vault_key "
+                "in update_fields."
+            )
+        key = data_key(model_instance, create=True)
+        assert key is not None
+        table, record_id = record_identity(model_instance)
+        return Ciphertext(encrypt_text(key, str(value), table=table, record_id=record_id, field=self.name))
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is None or value == "" or isinstance(value, Ciphertext):
+            return value
+        if isinstance(value, Sealed):
+            return value.stored
+        raise ImproperlyConfigured(
+            f"The sensitive field {self.name!r} was written or compared without the vault. Save the "
+            "object with save() or bulk_create(); search through the in-memory index or a blind index."
+        )
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name not in {"exact", "isnull"}:
+            raise FieldError(
+                f"The sensitive field {self.name!r} is encrypted in the database and cannot be "
+                f"searched with {lookup_name!r}: use the in-memory search index or a blind index."
+            )
+        return super().get_lookup(lookup_name)  # type: ignore[misc]  # Field.get_lookup via the MRO
 
 
 class SensitiveCharField(SensitiveMixin, models.CharField):  # type: ignore[type-arg]  # django-stubs generics
@@ -25,6 +176,57 @@ class SensitiveTextField(SensitiveMixin, models.TextField):  # type: ignore[type
     pass
 
 
+class VaultKeyField(models.TextField):  # type: ignore[type-arg]  # django-stubs generics
+    """The row's data key, wrapped by the key-encryption key; "" when the row holds no sensitive value
+    yet, or once it is crypto-shredded.
+
+    Its column is prepared before the sensitive ones (``VaultRecord``'s fields are declared first), so
+    it makes the data key when any sensitive value needs one: a row with nothing sensitive in it, such
+    as a staff account created from the command line, can be saved while the vault is sealed.
+    """
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        current: str = getattr(model_instance, self.attname)
+        if not current and _holds_clear_values(model_instance):
+            data_key(model_instance, create=True)
+            current = getattr(model_instance, self.attname)
+        return current
+
+
+def _holds_clear_values(instance: models.Model) -> bool:
+    """Whether any sensitive field of ``instance`` holds a non-empty value that is not yet encrypted."""
+    for field in instance._meta.concrete_fields:
+        if getattr(field, "sensitive", False):
+            value = instance.__dict__.get(field.attname)
+            if value not in (None, "") and not isinstance(value, Sealed):
+                return True
+    return False
+
+
+class VaultRecord(models.Model):
+    """A model with sensitive fields: a permanent identity for its ciphertexts and its wrapped data key."""
+
+    vault_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    vault_key = VaultKeyField(blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+
 def sensitive_field_names(model: type[models.Model]) -> list[str]:
     """Names of the sensitive fields of ``model``, in declaration order."""
     return [f.name for f in model._meta.get_fields() if getattr(f, "sensitive", False)]
+
+
+def shred(instance: models.Model) -> None:
+    """Crypto-shred ``instance``: its data key and every ciphertext are removed from the row.
+
+    Copies of the row in the WAL or in backups stay unreadable once the key-encryption key they were
+    wrapped with is rotated away (docs/vault.md, Crypto-shredding).
+    """
+    names = sensitive_field_names(type(instance))
+    type(instance)._default_manager.filter(pk=instance.pk).update(vault_key="", **dict.fromkeys(names, ""))
+    instance.vault_key = ""  # type: ignore[attr-defined]  # VaultRecord
+    for name in names:
+        instance.__dict__[name] = ""
+    instance.__dict__.pop(_DATA_KEY_CACHE, None)

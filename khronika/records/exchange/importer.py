@@ -22,7 +22,7 @@ from typing import IO, Any, TypeVar, cast
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from jsonschema import Draft202012Validator
 
 from khronika.accounts.models import Compartment, User
@@ -142,7 +142,7 @@ def validate_file(path: Path) -> _Check:
     check.terms = {(v, c) for v, c in Term.objects.values_list("vocabulary__code", "code")}
     check.places = set(Place.objects.values_list("code", flat=True))
     check.compartments = set(Compartment.objects.values_list("name", flat=True))
-    existing = {
+    existing: dict[str, type[models.Model]] = {
         "person": Person,
         "organisation": Organisation,
         "source": Source,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khronika.records.models.incidents import Incident
-from khronika.vault.fields import SensitiveCharField, SensitiveTextField
+from khronika.vault.fields import SensitiveCharField, SensitiveTextField, VaultRecord
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
@@ -18,7 +18,7 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.id}"
 
 
-class Evidence(models.Model):
+class Evidence(VaultRecord):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path)

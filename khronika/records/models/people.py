@@ -15,7 +15,7 @@ from khronika.records.models.bilingual import in_language
 from khronika.records.models.places import Place
 from khronika.records.models.vocabularies import Term
 from khronika.records.pseudonyms import UniqueCodeMixin, new_code
-from khronika.vault.fields import SensitiveCharField, SensitiveTextField
+from khronika.vault.fields import SensitiveCharField, SensitiveTextField, VaultRecord
 
 
 def new_person_pseudonym() -> str:
@@ -29,7 +29,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(consents__scope=scope, consents__withdrawn_on__isnull=True).distinct()
 
 
-class Person(UniqueCodeMixin, models.Model):
+class Person(UniqueCodeMixin, VaultRecord):
     """A person, shown everywhere by a stable pseudonym.
 
     Identity fields are sensitive (the vault encrypts them); coded fields are coarse enough for
@@ -115,7 +115,7 @@ class Person(UniqueCodeMixin, models.Model):
         return " ".join(p for p in (self.family_name, self.given_name, self.patronymic) if p)
 
 
-class Organisation(models.Model):
+class Organisation(VaultRecord):
     """A perpetrator unit: a police department, a court, a migration authority, a family or a group."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -13,14 +13,14 @@ from khronika.accounts.models import Compartment
 from khronika.records.models.incidents import Act, Incident
 from khronika.records.models.vocabularies import Term
 from khronika.records.pseudonyms import UniqueCodeMixin, new_code
-from khronika.vault.fields import SensitiveCharField, SensitiveTextField
+from khronika.vault.fields import SensitiveCharField, SensitiveTextField, VaultRecord
 
 
 def new_source_reference() -> str:
     return new_code("S")
 
 
-class Source(UniqueCodeMixin, models.Model):
+class Source(UniqueCodeMixin, VaultRecord):
     class Reliability(models.TextChoices):
         # The Admiralty grading used by human-rights documentation (reliability of the source).
         A = "A", _("A: completely reliable")
@@ -64,7 +64,7 @@ class Source(UniqueCodeMixin, models.Model):
         super().save(*args, **kwargs)
 
 
-class Information(models.Model):
+class Information(VaultRecord):
     """What one source said about one incident (and possibly one act of it)."""
 
     class Credibility(models.TextChoices):

@@ -8,6 +8,8 @@ import hashlib
 import json
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.management.base import CommandError
 
 from khronika.records.tests.test_evidence_bundle_verifies import (
     export,
@@ -108,13 +110,24 @@ def test_a_manifest_pointing_outside_the_bundle_is_refused(bundle):
 
 
 def test_a_file_changed_in_storage_before_export_is_flagged(case, tmp_path, capsys):
-    """The bytes are exported as they are, but neither the operator nor the court is told "OK"."""
+    """Bytes changed by someone holding the vault's keys are exported, but nobody is told "OK"."""
     incident, files = case
-    with open(files[0].file.path, "wb") as handle:
-        handle.write(b"replaced on the server")
+    files[0].file.storage.delete(files[0].file.name)
+    files[0].file.storage.save(files[0].file.name, ContentFile(b"replaced on the server"))
     out = export(incident, tmp_path / "bundle")
     assert f"evidence {files[0].id} no longer matches the SHA-256 taken on arrival" in capsys.readouterr().err
     assert "does not match the SHA-256 taken when it arrived" in failures(out)
+
+
+def test_a_stored_file_altered_without_the_keys_stops_the_export(case, tmp_path):
+    """Encrypted storage: bytes altered on the disk no longer decrypt, and no bundle is written."""
+    incident, files = case
+    with open(files[0].file.path, "r+b") as handle:
+        handle.seek(-5, 2)
+        handle.write(b"XXXXX")
+    with pytest.raises(CommandError, match="no longer decrypts"):
+        export(incident, tmp_path / "bundle")
+    assert not (tmp_path / "bundle").exists()
 
 
 @pytest.mark.parametrize("name", ["manifest.json", "ledger.jsonl", "checkpoint.json"])

@@ -60,6 +60,7 @@ RULES: dict[str, Rule] = {
     "accounts:team_exposure": Rule(capability=Capability.MANAGE_USERS, record="staff"),
     "accounts:team_revoke": Rule(method="post", capability=Capability.MANAGE_USERS, record="staff"),
     "ledger:ledger_list": Rule(capability=Capability.VIEW_LEDGER),
+    "vault:panic": Rule(capability=Capability.PANIC),
     "ledger:alert_acknowledge": Rule(method="post", capability=Capability.VIEW_LEDGER, record="alert"),
 }
 

@@ -11,6 +11,7 @@ from rich.progress import Progress
 from khronika.records.demo import DEMO_PASSWORD, create_demo_staff, generate
 from khronika.records.models import Incident
 from khronika.records.reference import load_reference_data
+from khronika.vault.demo import ensure_demo_vault
 
 
 class Command(BaseCommand):
@@ -25,6 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
+        # The demo runs the vault for real: its database is as unreadable as a production one.
+        passphrase = ensure_demo_vault()
         load_reference_data()
         accounts = create_demo_staff()
         missing = options["size"] - Incident.objects.count()
@@ -39,6 +42,10 @@ class Command(BaseCommand):
         )
         for username, role in accounts:
             self.stdout.write(f"  {username:<12} {role:<12} password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"Demo vault passphrase (public, demo only): {passphrase}  "
+            "(after a restart: khronika unseal, or run scripts/demo again)"
+        )
         self.stdout.write("")
         if not options["no_serve"]:
             call_command("serve", port=options["port"])

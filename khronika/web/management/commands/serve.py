@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -22,16 +22,26 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
+        from khronika.vault import state
+        from khronika.vault.control import serving_process
+        from khronika.vault.crypto import VaultError
         from khronika.wsgi import application
 
-        self.stdout.write(
-            f"Khronika is serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops it)"
-        )
-        serve(
-            application,
-            host=options["host"],
-            port=options["port"],
-            threads=options["threads"],
-            ident="khronika",
-            clear_untrusted_proxy_headers=True,
-        )
+        try:
+            # Hardened, and reachable by `khronika unseal` / `seal` / `panic` over its control socket.
+            with serving_process("serve"):
+                self.stdout.write(
+                    f"Khronika is serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops it)"
+                )
+                if not state.is_unsealed():
+                    self.stdout.write("The vault is sealed: run `khronika unseal` to open it.")
+                serve(
+                    application,
+                    host=options["host"],
+                    port=options["port"],
+                    threads=options["threads"],
+                    ident="khronika",
+                    clear_untrusted_proxy_headers=True,
+                )
+        except VaultError as exc:  # e.g. the control socket cannot be created: say why, plainly
+            raise CommandError(str(exc)) from None
