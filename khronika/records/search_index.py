@@ -17,8 +17,8 @@ import re
 import sqlite3
 import threading
 import uuid
-from datetime import datetime
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import Max
 
