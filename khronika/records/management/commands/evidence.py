@@ -12,6 +12,7 @@ from rich.progress import Progress
 from khronika.accounts.models import User
 from khronika.records.evidence_bundle import BundleError, export_bundle, find_incidents
 from khronika.records.models import Evidence
+from khronika.vault.management.unlocking import add_unlock_arguments, unseal_this_process
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             help="Write the incidents' evidence files, hashes, custody and a signed ledger proof to "
             "a folder, or to a zip file if the name ends in .zip.",
         )
+        add_unlock_arguments(export)
         export.add_argument("incidents", nargs="+", metavar="INCIDENT", help="reference (I-…) or id")
         export.add_argument("--out", type=Path, required=True, metavar="DIR_OR_ZIP")
         export.add_argument(
@@ -33,6 +35,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        unseal_this_process(options)
         user = _user(options["user"]) if options["user"] else None
         try:
             incidents = find_incidents(options["incidents"], user)

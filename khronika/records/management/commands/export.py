@@ -10,16 +10,19 @@ from rich.progress import Progress
 
 from khronika.ledger.services import Event, record_events
 from khronika.records.exchange.export import count_records, export_to_path
+from khronika.vault.management.unlocking import add_unlock_arguments, unseal_this_process
 
 
 class Command(BaseCommand):
     help = "Export the whole database to FILE (JSON Lines; gzip-compressed when FILE ends in .gz)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        add_unlock_arguments(parser)
         parser.add_argument("file", type=Path)
         parser.add_argument("--force", action="store_true", help="Overwrite FILE if it exists.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        unseal_this_process(options)
         path: Path = options["file"]
         if path.exists() and not options["force"]:
             raise CommandError(f"{path} already exists. Choose another name or add --force.")

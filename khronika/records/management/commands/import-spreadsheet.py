@@ -12,6 +12,7 @@ from khronika.accounts.models import Compartment, User
 from khronika.records.spreadsheets.importing import NothingImported, prepare, write
 from khronika.records.spreadsheets.mapping import MappingError, load_mapping
 from khronika.records.spreadsheets.reading import SpreadsheetRefused
+from khronika.vault.management.unlocking import add_unlock_arguments, unseal_this_process
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        add_unlock_arguments(parser)
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--mapping",
@@ -38,6 +40,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        unseal_this_process(options)
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"There is no file {path}.")

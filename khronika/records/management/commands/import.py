@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import Progress
 
 from khronika.records.exchange.importer import ImportRefused, import_file
+from khronika.vault.management.unlocking import add_unlock_arguments, unseal_this_process
 
 
 class Command(BaseCommand):
@@ -18,9 +19,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        add_unlock_arguments(parser)
         parser.add_argument("file", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        unseal_this_process(options)
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"There is no file {path}.")
