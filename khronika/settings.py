@@ -143,7 +143,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Memory-mapped reads: each request opens a new connection with a cold page cache, and a list or
     # search over 100,000 incidents then reads the file through the OS cache without a copy per page.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824;",
+        # secure_delete zeroes freed pages, so a deleted (shredded) row leaves no ciphertext behind.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824; "
+            "PRAGMA secure_delete=ON;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -237,6 +241,12 @@ KHRONIKA_DECOY_INCIDENTS = env_int("KHRONIKA_DECOY_INCIDENTS", 60)
 EVIDENCE_MAX_BYTES = env_int("KHRONIKA_EVIDENCE_MAX_BYTES", 500 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Larger uploads are spooled to a temporary file holding only ciphertext under a key kept in memory
+# (khronika/vault/uploads.py): Django's default handler would write them to disk in clear.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "khronika.vault.uploads.EncryptedTemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 IMPORT_MAX_BYTES = env_int("KHRONIKA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("KHRONIKA_IMPORT_MAX_ROWS", 200_000)
@@ -260,6 +270,7 @@ LOGGING = {
 }
 ADMINS: list[tuple[str, str]] = []
 DEFAULT_EXCEPTION_REPORTER_FILTER = "khronika.web.errors.NoRequestDataFilter"
+DEFAULT_EXCEPTION_REPORTER = "khronika.web.errors.NoRequestDataReporter"
 
 PAGE_SIZE = 25
 

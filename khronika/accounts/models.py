@@ -199,3 +199,8 @@ class DecoyWorkspace(models.Model):
 
     def __str__(self) -> str:
         return f"decoy workspace {self.compartment_id}"
+
+
+# Second-factor devices with their secrets in the vault; imported here so Django registers the models.
+from khronika.accounts.otp_devices import RecoveryCodes as RecoveryCodes  # noqa: E402
+from khronika.accounts.otp_devices import VaultTOTPDevice as VaultTOTPDevice  # noqa: E402

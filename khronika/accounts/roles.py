@@ -35,6 +35,7 @@ class Capability(models.TextChoices):
     MANAGE_VOCABULARIES = "manage_vocabularies", _("Edit controlled vocabularies")
     VIEW_LEDGER = "view_ledger", _("Read the ledger")
     MANAGE_USERS = "manage_users", _("Manage accounts, roles and compartments")
+    DELETE_RECORDS = "delete_records", _("Delete records for good (crypto-shredding)")
     PANIC = "panic", _("Seal the whole instance at once (panic button)")
 
 

@@ -6,6 +6,10 @@ app. Confirming replaces any older authenticator and issues ten single-use recov
 
 A decoy (duress) session goes through the same screens, but its secret lives only in the session and
 nothing is saved: the watcher must not be able to change the real account's second factor.
+
+Secrets and recovery codes are stored encrypted by the vault (``khronika.accounts.otp_devices``), never
+in django_otp's clear-text ``TOTPDevice`` and ``StaticToken`` tables; enrolling removes any such
+legacy rows of the user.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from khronika.accounts.duress import is_decoy_session
 from khronika.accounts.models import User
+from khronika.accounts.otp_devices import RecoveryCodes, VaultTOTPDevice
 from khronika.ledger.services import record
 
 RECOVERY_CODES = 10
@@ -41,11 +46,14 @@ def start(request: HttpRequest) -> str:
     return str(start_for(user).key)
 
 
-def start_for(user: User) -> TOTPDevice:
+def start_for(user: User) -> VaultTOTPDevice:
     """An unconfirmed authenticator for ``user``, replacing any earlier unconfirmed one."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        return TOTPDevice.objects.create(user=user, name=PENDING_NAME, confirmed=False)
+        VaultTOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device: VaultTOTPDevice = VaultTOTPDevice.objects.create(
+            user=user, name=PENDING_NAME, confirmed=False
+        )
+        return device
 
 
 def pending_key(request: HttpRequest) -> str | None:
@@ -53,8 +61,8 @@ def pending_key(request: HttpRequest) -> str | None:
     if is_decoy_session(request):
         key: str | None = request.session.get(DECOY_PENDING_KEY)
         return key
-    device = TOTPDevice.objects.filter(user=_user(request), confirmed=False).order_by("-id").first()
-    return device.key if device else None
+    device = VaultTOTPDevice.objects.filter(user=_user(request), confirmed=False).order_by("-id").first()
+    return str(device.key) if device else None
 
 
 def confirm(request: HttpRequest, code: str) -> list[str] | None:
@@ -67,19 +75,20 @@ def confirm(request: HttpRequest, code: str) -> list[str] | None:
             return None
         del request.session[DECOY_PENDING_KEY]
         return _unsaved_codes()
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    device = VaultTOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
         return None
     return confirm_device(device, code, actor=user)
 
 
-def confirm_device(device: TOTPDevice, code: str, actor: User | None) -> list[str] | None:
+def confirm_device(device: VaultTOTPDevice, code: str, actor: User | None) -> list[str] | None:
     """Confirm ``device`` if ``code`` is right: it replaces the user's other authenticators, gets
     fresh recovery codes, and the ledger records ``totp_enrol``. ``actor`` None means the CLI."""
     if not device.verify_token(normalize_code(code)):
         return None
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        VaultTOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        TOTPDevice.objects.filter(user=device.user).delete()  # a legacy secret, stored in clear
         device.confirmed, device.name = True, DEVICE_NAME
         device.save(update_fields=["confirmed", "name"])
         codes = _replace_recovery_codes(device.user)
@@ -99,7 +108,7 @@ def new_recovery_codes(request: HttpRequest) -> list[str]:
 
 
 def has_authenticator(user: User) -> bool:
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    return bool(VaultTOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def normalize_code(code: str) -> str:
@@ -115,7 +124,7 @@ def secret_for_typing(key: str) -> str:
 
 def otpauth_uri(user: User, key: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
-    return str(TOTPDevice(user=user, key=key).config_url)
+    return str(VaultTOTPDevice(user=user, key=key).config_url)
 
 
 def qr_svg(uri: str) -> str:
@@ -140,10 +149,10 @@ def format_recovery_code(code: str) -> str:
 
 
 def _replace_recovery_codes(user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    StaticDevice.objects.filter(user=user).delete()  # legacy codes, stored in clear
+    RecoveryCodes.objects.filter(user=user).delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    RecoveryCodes.objects.create(user=user, name="recovery codes", confirmed=True, codes="\n".join(codes))
     return [format_recovery_code(code) for code in codes]
 
 

@@ -15,3 +15,11 @@ class RecordsConfig(AppConfig):
 
         # Decrypted words must not outlive the keys: a panic drops the index with them.
         state.on_seal(INDEX.clear)
+
+        from django.db.models.signals import post_save
+
+        from khronika.records.blind_indexes import reindex_saved_person
+        from khronika.records.models import Person
+
+        # Exact lookups on encrypted identities follow every save (bulk writers call index_persons).
+        post_save.connect(reindex_saved_person, sender=Person, dispatch_uid="records.person_blind_indexes")

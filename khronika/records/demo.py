@@ -23,6 +23,7 @@ from khronika.accounts.models import Compartment, User
 from khronika.bulk import insert_rows
 from khronika.ledger.models import LedgerEntry
 from khronika.ledger.services import Event, record_events
+from khronika.records.blind_indexes import index_persons
 from khronika.records.dates import Precision
 from khronika.records.models import Act, Incident, Information, Organisation, Person, Place, Source, Term
 from khronika.records.pseudonyms import ALPHABET
@@ -350,6 +351,7 @@ class _Batch:
         with transaction.atomic():
             for model, fields, rows in tables:
                 insert_rows(model, fields, rows)
+            index_persons(Person(**dict(zip(PERSON_FIELDS, row, strict=True))) for row in self.persons)
             record_events(
                 None,
                 (

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from khronika.accounts.access import visible
 from khronika.accounts.roles import Capability, has_capability
-from khronika.records.models import Act, Incident, Information, Place, Term
+from khronika.records.blind_indexes import find_persons_by_identifier
+from khronika.records.models import Act, Incident, Information, Place, Source, Term
 from khronika.records.search_index import INDEX
 from khronika.records.vocab import with_descendants
 
@@ -21,11 +25,18 @@ FEW_RELATED = 15000
 
 def find_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]:
     """Incidents ``user`` may see that match the cleaned ``IncidentFilterForm`` data."""
+    return _find(user, filters)[0]
+
+
+def _find(user: Any, filters: dict[str, Any]) -> tuple[QuerySet[Incident], bool]:
+    """``find_incidents``, and whether a filter bounds it to at most about ``FEW_RELATED`` incidents."""
     incidents = visible(Incident.objects.all(), user)
-    for matches in _related_matches(filters):
-        if matches[: FEW_RELATED + 1].count() <= FEW_RELATED:
+    bounded = False
+    for matches, estimate in _related_matches(filters):
+        if estimate[: FEW_RELATED + 1].count() <= FEW_RELATED:
             # Few acts or sources match: the database starts from their incidents (one subquery).
             incidents = incidents.filter(pk__in=matches.values("incident_id"))
+            bounded = True
         else:
             # Many match: walking the list index and checking each incident stops early.
             incidents = incidents.filter(Exists(matches.filter(incident=OuterRef("pk"))))
@@ -39,23 +50,27 @@ def find_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]:
         incidents = incidents.filter(status=filters["status"])
     if filters.get("q"):
         incidents = incidents.filter(_text_query(user, filters["q"]))
-    return incidents
+    return incidents, bounded
 
 
-def _related_matches(filters: dict[str, Any]) -> list[QuerySet[Any]]:
-    """The acts and the information (each with an ``incident``) that the act, perpetrator and source
-    filters ask for, narrower terms included, unordered (their default order would make counting them
-    sort them all)."""
-    related: list[QuerySet[Any]] = []
+def _related_matches(filters: dict[str, Any]) -> list[tuple[QuerySet[Any], QuerySet[Any]]]:
+    """For the act, perpetrator and source filters (narrower terms included): the acts or information
+    that match, each with an ``incident``, and a cheap query of about as many rows to count.
+
+    Unordered: their default order would make counting them sort them all.
+    """
+    related: list[tuple[QuerySet[Any], QuerySet[Any]]] = []
     if filters.get("act_type"):
-        ids = with_descendants("act_type", filters["act_type"])
-        related.append(Act.objects.filter(act_type_id__in=ids).order_by())
+        acts = Act.objects.filter(act_type_id__in=with_descendants("act_type", filters["act_type"]))
+        related.append((acts.order_by(), acts.order_by()))
     if filters.get("perpetrator_type"):
         ids = with_descendants("perpetrator_type", filters["perpetrator_type"])
-        related.append(Act.objects.filter(perpetrator_type_id__in=ids).order_by())
+        acts = Act.objects.filter(perpetrator_type_id__in=ids)
+        related.append((acts.order_by(), acts.order_by()))
     if filters.get("source_type"):
         ids = with_descendants("source_type", filters["source_type"])
-        related.append(Information.objects.filter(source__source_type_id__in=ids).order_by())
+        information = Information.objects.filter(source__source_type_id__in=ids).order_by()
+        related.append((information, Source.objects.filter(source_type_id__in=ids).order_by()))
     return related
 
 
@@ -73,29 +88,29 @@ class IncidentPaginator(Paginator):  # type: ignore[type-arg]  # pages of ids of
     @property
     def more_than(self) -> int:
         """With ``capped``: the list holds more than this many incidents."""
-        return int(self.count) - 1
+        return int(self.count)
 
 
 def incident_page(user: Any, filters: dict[str, Any], number: Any) -> Page[Any]:
     """Page ``number`` of ``find_incidents``, as the ids of its incidents in list order.
 
     Only ids are paged, so that counting and skipping to a far page read the list index
-    (``incident_list_order``) rather than the rows, which the narrative makes wide; the plain list is
-    counted exactly from that index. A filtered list or a search is counted only up to
-    ``COUNT_BEYOND`` matches past the page: the matches are fetched with their sort keys in one
-    unordered pass, and when there are more than that the page comes from an ordered pass that stops
-    at the same point. Either way a rare match costs one scan and a common one stops early, instead of a
-    full count followed by a second pass for the page. ``incidents_in_order`` fetches the rows.
+    (``incident_list_order``) rather than the rows, which the encrypted narrative makes wide. The plain
+    list is counted exactly from that index. A filtered list or a search takes one ordered pass that
+    stops ``COUNT_BEYOND`` matches past the page: when it stops there, the page says "more than"
+    instead of counting every match. ``incidents_in_order`` fetches the rows.
     """
-    incidents = find_incidents(user, filters)
+    incidents, bounded = _find(user, filters)
     if not any(filters.values()):
         return IncidentPaginator(incidents.values_list("pk", flat=True), settings.PAGE_SIZE).get_page(number)
     wanted = _page_number(number) * settings.PAGE_SIZE + COUNT_BEYOND
-    rows = list(incidents.order_by().values_list("pk", "date_start", "reference")[: wanted + 1])
-    if len(rows) <= wanted:
+    if bounded:
+        # A filter that starts from few acts or sources: every match is fetched, counted and sorted.
+        rows = incidents.order_by().values_list("pk", "date_start", "reference")
         return IncidentPaginator(_ids_in_list_order(rows), settings.PAGE_SIZE).get_page(number)
+    # One ordered pass over the list index that stops ``COUNT_BEYOND`` matches past the page.
     ids = list(incidents.values_list("pk", flat=True)[: wanted + 1])
-    return IncidentPaginator(ids, settings.PAGE_SIZE, capped=True).get_page(number)
+    return IncidentPaginator(ids[:wanted], settings.PAGE_SIZE, capped=len(ids) > wanted).get_page(number)
 
 
 def _page_number(number: Any) -> int:
@@ -139,6 +154,10 @@ def _text_query(user: Any, text: str) -> Q:
     by_code = Q(reference__in=codes) | Q(
         pk__in=Act.objects.filter(victim__pseudonym__in=codes).values("incident_id")
     )
+    if has_capability(user, Capability.REVEAL_IDENTITY):
+        # A victim's exact name, phone number or handle, through blind indexes (never clear text).
+        persons = find_persons_by_identifier(user, text)
+        by_code |= Q(pk__in=Act.objects.filter(victim__in=persons).values("incident_id"))
     if not has_capability(user, Capability.VIEW_SENSITIVE):
         return by_code
     every_word = Q()
@@ -153,7 +172,24 @@ def _sensitive_text_matches(word: str) -> Q:
     Never a text index in the database: it would store the words of encrypted fields in clear (threat
     model 1). See khronika/records/search_index.py.
     """
-    return Q(pk__in=INDEX.matching(word))
+    return _incidents_among(INDEX.matching(word))
+
+
+def _incidents_among(ids: list[uuid.UUID]) -> Q:
+    """``pk__in=ids`` for the long lists a common word gives, sent as one parameter.
+
+    Django prepares an ``__in`` list element by element, which for the 30,000 ids of a common word
+    costs more than the query itself; a JSON array (SQLite) or a uuid array (PostgreSQL) is one value.
+    """
+    column = f"{connection.ops.quote_name(Incident._meta.db_table)}.{connection.ops.quote_name('id')}"
+    if connection.vendor == "postgresql":
+        condition = RawSQL(f"{column} = ANY(%s::uuid[])", [list(ids)], output_field=BooleanField())
+    else:  # SQLite keeps UUIDs as 32 hex digits
+        values = json.dumps([i.hex for i in ids])
+        condition = RawSQL(
+            f"{column} IN (SELECT value FROM json_each(%s))", [values], output_field=BooleanField()
+        )
+    return Q(condition)
 
 
 def _coded_matches(word: str) -> Q:

@@ -52,15 +52,21 @@ class ControlError(VaultError):
 # --- key material on the wire -------------------------------------------------------------------
 
 
-def keys_to_wire(keys: VaultKeys) -> dict[str, str]:
-    """The keys as hex strings for one socket message. Never written anywhere else."""
-    return {
+def keys_to_wire(keys: VaultKeys) -> dict[str, Any]:
+    """The keys as hex strings for one socket message. Never written anywhere else.
+
+    During a key rotation they include the previous keys, so that every process can still open rows
+    not yet rewrapped (khronika.vault.rotation)."""
+    wire: dict[str, Any] = {
         "vault_id": keys.vault_id.hex(),
         "root": keys.root.hex(),
         "kek": keys.kek.hex(),
         "blind_index_key": keys.blind_index_key.hex(),
         "org_private_key": keys.org_private_key.hex(),
     }
+    if keys.previous is not None:
+        wire["previous"] = keys_to_wire(keys.previous)
+    return wire
 
 
 def keys_from_wire(data: Any) -> VaultKeys:
@@ -71,8 +77,9 @@ def keys_from_wire(data: Any) -> VaultKeys:
             kek=bytes.fromhex(data["kek"]),
             blind_index_key=bytes.fromhex(data["blind_index_key"]),
             org_private_key=bytes.fromhex(data["org_private_key"]),
+            previous=keys_from_wire(data["previous"]) if data.get("previous") else None,
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ControlError("The keys received over the control socket are incomplete.") from exc
 
 

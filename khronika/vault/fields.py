@@ -29,6 +29,7 @@ from django.db.models.query_utils import DeferredAttribute
 
 from khronika.vault import state
 from khronika.vault.crypto import (
+    TamperedCiphertext,
     decrypt_text,
     encrypt_text,
     from_text,
@@ -77,7 +78,19 @@ def data_key(instance: models.Model, *, create: bool) -> bytes | None:
     keys = state.keys()
     table, record_id = record_identity(instance)
     if wrapped_text:
-        key = unwrap_data_key(keys.kek, from_text(wrapped_text), table=table, record_id=record_id)
+        try:
+            key = unwrap_data_key(keys.kek, from_text(wrapped_text), table=table, record_id=record_id)
+        except TamperedCiphertext:
+            if keys.previous is None:
+                raise
+            # A key rotation is in progress and this row is not rewrapped yet: open it with the
+            # previous KEK and rewrap it here too, so that saving this instance cannot put the old
+            # wrapping back after the rotation pass went by (khronika.vault.rotation).
+            key = unwrap_data_key(
+                keys.previous.kek, from_text(wrapped_text), table=table, record_id=record_id
+            )
+            wrapped_text = to_text(wrap_data_key(keys.kek, key, table=table, record_id=record_id))
+            instance.vault_key = wrapped_text  # type: ignore[attr-defined]  # VaultRecord
     elif create:
         key = new_data_key()
         wrapped_text = to_text(wrap_data_key(keys.kek, key, table=table, record_id=record_id))
@@ -190,7 +203,41 @@ class VaultKeyField(models.TextField):  # type: ignore[type-arg]  # django-stubs
         if not current and _holds_clear_values(model_instance):
             data_key(model_instance, create=True)
             current = getattr(model_instance, self.attname)
+        elif current and state.is_unsealed():
+            current = _current_wrapping(model_instance, current)
         return current
+
+
+def _current_wrapping(instance: models.Model, current: str) -> str:
+    """The wrapped data key to write back for a row that already has one.
+
+    Key rotation (khronika.vault.rotation) rewraps every row's data key in the database while the
+    instance runs. An object loaded before the rotation pass reached its row still holds the old
+    wrapping; saving it must not put that back. During the rotation ``data_key`` rewraps it with the
+    new KEK; after it, the database already holds the rewrapped key (same data key), which is kept.
+    Anything else (a wrapping no key opens) is written back unchanged, as before.
+    """
+    cached = instance.__dict__.get(_DATA_KEY_CACHE)
+    if cached and cached[0] == state.generation() and cached[1] == current:
+        return current  # opened with the current keys already
+    try:
+        data_key(instance, create=False)
+        return str(instance.vault_key)  # type: ignore[attr-defined]  # VaultRecord
+    except TamperedCiphertext:
+        pass
+    if instance.pk is None:
+        return current
+    stored = type(instance)._base_manager.filter(pk=instance.pk).values_list("vault_key", flat=True).first()
+    if not stored or stored == current:
+        return current
+    instance.vault_key = stored  # type: ignore[attr-defined]  # VaultRecord
+    instance.__dict__.pop(_DATA_KEY_CACHE, None)
+    try:
+        data_key(instance, create=False)
+    except TamperedCiphertext:
+        instance.vault_key = current  # type: ignore[attr-defined]  # VaultRecord
+        return current
+    return str(stored)
 
 
 def _holds_clear_values(instance: models.Model) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.views.debug import SafeExceptionReporterFilter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 
 class NoRequestDataFilter(SafeExceptionReporterFilter):
@@ -27,3 +27,20 @@ class NoRequestDataFilter(SafeExceptionReporterFilter):
 
     def get_safe_cookies(self, request: HttpRequest) -> dict[str, Any]:
         return {}
+
+
+class NoRequestDataReporter(ExceptionReporter):
+    """Django's reporter without the query string and uploaded file names.
+
+    Threat model 4: the incident search sends a victim's name or phone number in the query string
+    (``?q=...``), and an uploaded file's name can be a person's name; Django's reporter prints both
+    directly, past the filter above. Only the path (opaque ids) is kept.
+    """
+
+    def get_traceback_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().get_traceback_data()
+        if self.request is not None:
+            data["request_GET_items"] = []
+            data["request_FILES_items"] = []
+            data["request_insecure_uri"] = self.request.path
+        return data

@@ -4,10 +4,10 @@ password and land in the decoy incident list."""
 
 import pytest
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from khronika.accounts.duress import decoy_compartment
 from khronika.accounts.models import Alert
+from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.records.models import Incident
 from khronika.records.reference import load_reference_data
 from khronika.testing.browser import chromium, screenshot_path

@@ -5,10 +5,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from khronika.accounts.duress import decoy_compartment, set_duress_password
 from khronika.accounts.models import Alert, StaffSession
+from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.ledger.models import LedgerEntry
 from khronika.records.models import Incident
 from khronika.testing.factories import TEST_PASSWORD, IncidentFactory

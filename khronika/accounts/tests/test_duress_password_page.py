@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from khronika.accounts.duress import duress_matches, set_duress_password
 from khronika.accounts.models import DuressPassword
+from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.testing.factories import TEST_PASSWORD
 
 PAGE = reverse("accounts:duress_password")

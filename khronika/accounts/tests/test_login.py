@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.ledger.models import LedgerEntry
 from khronika.testing.factories import TEST_PASSWORD
 

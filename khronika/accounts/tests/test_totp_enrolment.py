@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from khronika.accounts.otp_devices import RecoveryCodes
+from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.ledger.models import LedgerEntry
 from khronika.testing.factories import TEST_PASSWORD
 
@@ -68,7 +68,7 @@ def test_it_rejects_a_wrong_code(client, team):
     assert "That code is not right." in response.text
     device.refresh_from_db()
     assert not device.confirmed
-    assert not StaticToken.objects.exists()
+    assert not RecoveryCodes.objects.exists()
     assert not LedgerEntry.objects.filter(action="totp_enrol").exists()
 
 
@@ -81,7 +81,7 @@ def test_a_right_code_confirms_it_and_shows_ten_recovery_codes_once(client, team
     assert device.confirmed
     codes = re.findall(r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>", response.text)
     assert len(codes) == 10
-    assert StaticToken.objects.filter(device__user=team.documenter).count() == 10
+    assert len(RecoveryCodes.objects.get(user=team.documenter).remaining()) == 10
     assert LedgerEntry.objects.filter(action="totp_enrol", object_id=str(device.pk)).exists()
     again = client.get(PAGE)
     assert "Two-factor login is on" in again.text

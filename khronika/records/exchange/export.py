@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import os
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import IO, Any, cast
 from django.utils import timezone
 
 from khronika.accounts.models import Compartment, User
+from khronika.records.exchange.encryption import ExportEncryption
 from khronika.records.exchange.format import FORMAT_NAME, FORMAT_VERSION, RunningDigest, encode_line
 from khronika.records.models import (
     Act,
@@ -26,6 +28,7 @@ from khronika.records.models import (
     Source,
     Term,
 )
+from khronika.vault.streams import EncryptingWriter
 
 CHUNK = 2000
 
@@ -309,12 +312,25 @@ def write_export(out: IO[bytes], progress: Callable[[int], None] | None = None) 
     return counts
 
 
-def export_to_path(path: Path, progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Write to ``path``, gzip-compressed when it ends in ``.gz``. A partial file is removed on failure."""
+def export_to_path(
+    path: Path,
+    progress: Callable[[int], None] | None = None,
+    encryption: ExportEncryption | None = None,
+) -> dict[str, int]:
+    """Write to ``path``. Encrypted (always gzip'd inside) when ``encryption`` is given, otherwise
+    gzip-compressed when it ends in ``.gz``. A partial file is removed on failure."""
     partial = path.with_name(path.name + ".partial")
     try:
-        with partial.open("wb") as raw:
-            if path.suffix == ".gz":
+        # 0600 from the first byte: a plain-text export is the whole database in clear.
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw:
+            if encryption is not None:
+                encryption.write_preamble(raw)
+                with (
+                    EncryptingWriter(raw, encryption.file_key, ad=encryption.header) as sealed,
+                    gzip.GzipFile(fileobj=sealed, mode="wb") as compressed,
+                ):
+                    counts = write_export(cast(IO[bytes], compressed), progress)
+            elif path.suffix == ".gz":
                 with gzip.GzipFile(fileobj=raw, mode="wb") as compressed:
                     counts = write_export(cast(IO[bytes], compressed), progress)
             else:

@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import json
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +28,9 @@ from jsonschema import Draft202012Validator
 
 from khronika.accounts.models import Compartment, User
 from khronika.ledger.services import Event, record_events
+from khronika.records.blind_indexes import index_persons
+from khronika.records.exchange.encryption import MAGIC as ENCRYPTED_MAGIC
+from khronika.records.exchange.encryption import ExportDecryption, ExportKeyError, read_header
 from khronika.records.exchange.format import FORMAT_NAME, FORMAT_VERSION, RECORD_TYPES, RunningDigest, schema
 from khronika.records.models import (
     Act,
@@ -42,6 +46,8 @@ from khronika.records.models import (
     Term,
     Vocabulary,
 )
+from khronika.vault.crypto import TamperedCiphertext
+from khronika.vault.streams import decrypting_reader
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 MAX_ERRORS = 50
@@ -70,18 +76,50 @@ class _Check:
             self.problems.append(f"Line {line_no}: {message}")
 
 
-def _open(path: Path) -> IO[bytes]:
+_TAMPERED = (
+    "The encrypted export is damaged, cut short or was altered after it was written, so it cannot be "
+    "trusted. Ask the sender for a new copy."
+)
+
+
+def _open(path: Path, decryption: ExportDecryption | None = None) -> IO[bytes]:
     with path.open("rb") as probe:
-        magic = probe.read(2)
-    if magic == b"\x1f\x8b":
+        magic = probe.read(len(ENCRYPTED_MAGIC))
+    if magic == ENCRYPTED_MAGIC:
+        if decryption is None:
+            raise ImportRefused(
+                ["This export is encrypted: give its passphrase or the recipient's private key."]
+            )
+        raw = path.open("rb")
+        try:
+            read_header(raw)
+            clear = decrypting_reader(raw, decryption.file_key, ad=decryption.header)
+        except BaseException:
+            raw.close()
+            raise
+        return cast(IO[bytes], gzip.GzipFile(fileobj=clear, mode="rb"))
+    if magic[:2] == b"\x1f\x8b":
         return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    """Numbered raw lines, refusing overlong lines and files over the size limit (decompressed)."""
+def _lines(path: Path, decryption: ExportDecryption | None = None) -> Iterator[tuple[int, bytes]]:
+    """Numbered raw lines, refusing overlong lines and files over the size limit (decompressed).
+
+    Lines of an encrypted export are authenticated chunk by chunk as they are read; damage, a cut or
+    an addition anywhere raises ImportRefused, and the first pass reads everything before anything is
+    written (threat: a doctored export slipping records into the database)."""
+    try:
+        yield from _raw_lines(path, decryption)
+    except (TamperedCiphertext, ExportKeyError):
+        raise ImportRefused([_TAMPERED]) from None
+    except (gzip.BadGzipFile, EOFError, zlib.error):
+        raise ImportRefused(["The file is not a complete gzip-compressed export: it is damaged."]) from None
+
+
+def _raw_lines(path: Path, decryption: ExportDecryption | None) -> Iterator[tuple[int, bytes]]:
     total = 0
-    with _open(path) as handle:
+    with _open(path, decryption) as handle:
         line_no = 0
         while True:
             line = handle.readline(MAX_LINE_BYTES + 1)
@@ -136,7 +174,7 @@ def _validator(record_type: str) -> Draft202012Validator | None:
     return _VALIDATORS[record_type]
 
 
-def validate_file(path: Path) -> _Check:
+def validate_file(path: Path, decryption: ExportDecryption | None = None) -> _Check:
     """First pass: everything that can be wrong with the file, without writing anything."""
     check = _Check()
     check.terms = {(v, c) for v, c in Term.objects.values_list("vocabulary__code", "code")}
@@ -155,7 +193,7 @@ def validate_file(path: Path) -> _Check:
     footer: dict[str, Any] | None = None
     last_line = 0
     order = -1
-    for line_no, line in _lines(path):
+    for line_no, line in _lines(path, decryption):
         last_line = line_no
         if footer is not None:
             check.problem(line_no, "there is more after the footer line. The file was altered.")
@@ -319,16 +357,19 @@ class ImportSummary:
 
 
 def import_file(
-    path: Path, actor: Any = None, progress: Callable[[int], None] | None = None
+    path: Path,
+    actor: Any = None,
+    progress: Callable[[int], None] | None = None,
+    decryption: ExportDecryption | None = None,
 ) -> ImportSummary:
     """Validate ``path``, then write all of it, or nothing. Raises ImportRefused with the problems."""
-    check = validate_file(path)
+    check = validate_file(path, decryption)
     if check.problems:
         raise ImportRefused(check.problems)
     writer = _Writer(actor)
     try:
         with transaction.atomic():
-            for _line_no, line in _lines(path):
+            for _line_no, line in _lines(path, decryption):
                 record = json.loads(line)
                 if record["type"] not in ("header", "footer"):
                     writer.add(record)
@@ -403,6 +444,8 @@ class _Writer:
     def flush_all(self) -> None:
         for model, rows in self.pending.items():
             model._default_manager.bulk_create(rows, batch_size=BATCH)
+            if model is Person:
+                index_persons(rows)  # bulk_create sends no post_save: keep exact lookups current
             if model not in (Consent, CustodyEntry):
                 self.events.extend(Event("import", model._meta.label_lower, str(r.pk)) for r in rows)
         self.pending = {}

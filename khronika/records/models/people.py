@@ -115,6 +115,35 @@ class Person(UniqueCodeMixin, VaultRecord):
         return " ".join(p for p in (self.family_name, self.given_name, self.patronymic) if p)
 
 
+class PersonBlindIndex(models.Model):
+    """One keyed hash (blind index) of a person's name, phone number or account handle.
+
+    Threat model 1: exact lookups on encrypted identities without a clear copy in the database. The
+    digest is an HMAC under the blind-index key (khronika.vault.crypto), which exists only in the memory
+    of an unsealed instance; a reader of the disk learns which persons share a value, never the value.
+    Kept current by ``khronika.records.blind_indexes.index_persons``.
+    """
+
+    class Kind(models.TextChoices):
+        NAME = "name", _("name")
+        PHONE = "phone", _("phone number")
+        HANDLE = "handle", _("account handle")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="blind_indexes")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    digest = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        verbose_name = _("blind index")
+        verbose_name_plural = _("blind indexes")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind", "digest"], name="one_blind_index_per_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.digest}"
+
+
 class Organisation(VaultRecord):
     """A perpetrator unit: a police department, a court, a migration authority, a family or a group."""
 

@@ -5,8 +5,8 @@ Run with JavaScript on and off: every page must work in Tor Browser's "Safest" m
 
 import pytest
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.records.models import Incident
 from khronika.records.reference import load_reference_data
 from khronika.testing.browser import chromium, screenshot_path

@@ -34,7 +34,10 @@ from .keys import (
     NewVault,
     VaultKeys,
     create_vault,  # the keyring it returns opens only with the passphrase or k trustee shares
+    finish_rotation,  # forgets the previous root: backups wrapped under it open with nothing we hold
     require_unsealed,
+    rotate_blind_index_key,  # a new random blind-index key, wrapped by the KEK
+    rotate_root,  # a new root (KEK, shares, passphrase salt) for the same vault
     set_passphrase,  # rewraps the root: afterwards only the new passphrase opens the slot
     unlock_with_passphrase,  # whoever knows the passphrase gets every key
     unlock_with_shares,  # any k trustees together get every key; k-1 get nothing
@@ -63,6 +66,7 @@ __all__ = [
     "decrypt_text",
     "encrypt_field",
     "encrypt_text",
+    "finish_rotation",
     "from_text",
     "handle_index",
     "new_data_key",
@@ -73,6 +77,8 @@ __all__ = [
     "person_name_index",
     "phone_index",
     "require_unsealed",
+    "rotate_blind_index_key",
+    "rotate_root",
     "seal",
     "set_passphrase",
     "to_text",

@@ -17,7 +17,14 @@ shares open the same vault, and so that a new passphrase or stronger Argon2 para
 32-byte value instead of every record. Threat answered: a seized disk holds only this keyring
 (wrapped root, wrapped private key, public values); without the passphrase or k shares it opens
 nothing. Re-splitting does not revoke old shares (they still rebuild the same root): revoking a
-trustee means rotating the root, which is future work (docs/vault.md).
+trustee means rotating the root (``rotate_root``, below, and ``khronika vault rotate --kek``).
+
+Rotation (docs/security.md): a new root gives a new KEK and verifier for the *same* vault id and
+organisation key pair. The blind-index key is then kept wrapped by the KEK in the keyring instead of
+derived from the root, so a root rotation does not force a reindex, and a blind-index rotation
+(``rotate_blind_index_key``) does not need the passphrase. While a root rotation is in progress the
+keyring also holds the previous root, wrapped by the new KEK, so that a crash halfway leaves every row
+readable (some under the old KEK, some under the new); ``finish_rotation`` drops it.
 """
 
 from __future__ import annotations
@@ -64,6 +71,9 @@ class VaultKeys:
     kek: bytes = field(repr=False)
     blind_index_key: bytes = field(repr=False)
     org_private_key: bytes = field(repr=False)
+    # The keys being rotated away, only while a rotation is in progress: rows not yet rewrapped are
+    # still opened with ``previous.kek`` (khronika.vault.fields.data_key), then rewrapped.
+    previous: VaultKeys | None = field(default=None, repr=False)
 
     def __reduce__(self) -> Any:  # threat: keys reaching disk through a pickled cache or session
         raise TypeError("Vault keys must not be pickled.")
@@ -75,12 +85,16 @@ def _verifier(root: bytes, vault_id: bytes) -> bytes:
     ).digest()
 
 
-def _keys_from_root(root: bytes, vault_id: bytes, org_private_key: bytes) -> VaultKeys:
+def _keys_from_root(
+    root: bytes, vault_id: bytes, org_private_key: bytes, blind_index_key: bytes | None = None
+) -> VaultKeys:
     return VaultKeys(
         vault_id=vault_id,
         root=root,
         kek=_subkey(root, vault_id, "key-encryption-key"),
-        blind_index_key=_subkey(root, vault_id, "blind-index-key"),
+        blind_index_key=(
+            blind_index_key if blind_index_key is not None else _subkey(root, vault_id, "blind-index-key")
+        ),
         org_private_key=org_private_key,
     )
 
@@ -113,6 +127,14 @@ class Keyring:
     wrapped_org_private_key: bytes
     passphrase_slot: PassphraseSlot | None = None
     share_set: ShareSet | None = None
+    # Set by the first rotation: the blind-index key, wrapped by the KEK (before: derived from the root).
+    wrapped_blind_index_key: bytes | None = None
+    # Only while a root rotation is in progress: the previous root, wrapped by the new KEK.
+    wrapped_previous_root: bytes | None = None
+
+    @property
+    def rotation_in_progress(self) -> bool:
+        return self.wrapped_previous_root is not None
 
     def needs_kdf_upgrade(self, target: KdfCost = PRODUCTION_COST) -> bool:
         return self.passphrase_slot is not None and self.passphrase_slot.kdf.needs_upgrade(target)
@@ -120,7 +142,16 @@ class Keyring:
     def to_dict(self) -> dict[str, Any]:
         slot = self.passphrase_slot
         shares = self.share_set
+        optional = {
+            name: aead.to_text(value)
+            for name, value in (
+                ("wrapped_blind_index_key", self.wrapped_blind_index_key),
+                ("wrapped_previous_root", self.wrapped_previous_root),
+            )
+            if value is not None
+        }
         return {
+            **optional,
             "format": FORMAT,
             "vault_id": self.vault_id.hex(),
             "verifier": self.verifier.hex(),
@@ -164,6 +195,8 @@ class Keyring:
                         bytes.fromhex(shares["set_id"]), int(shares["threshold"]), int(shares["shares"])
                     )
                 ),
+                wrapped_blind_index_key=_optional_blob(data.get("wrapped_blind_index_key")),
+                wrapped_previous_root=_optional_blob(data.get("wrapped_previous_root")),
             )
         except (KeyError, TypeError, ValueError, TamperedCiphertext) as exc:
             raise VaultError(
@@ -182,6 +215,10 @@ class Keyring:
         if not isinstance(data, dict):
             raise VaultError("The key file is damaged; restore it from the recovery kit.")
         return cls.from_dict(data)
+
+
+def _optional_blob(value: Any) -> bytes | None:
+    return None if value is None else aead.from_text(value)
 
 
 @dataclass(frozen=True)
@@ -258,7 +295,35 @@ def _open(keyring: Keyring, root: bytes, wrong: VaultError) -> VaultKeys:
             "The key file's public key was replaced: submissions sealed since then may be readable by "
             "someone else. Restore the key file from the recovery kit and report this incident."
         )
-    return _keys_from_root(root, keyring.vault_id, private)
+    try:
+        blind_index_key = (
+            None
+            if keyring.wrapped_blind_index_key is None
+            else aead.decrypt(kek, keyring.wrapped_blind_index_key, _blind_index_ad(keyring.vault_id))
+        )
+        previous_root = (
+            None
+            if keyring.wrapped_previous_root is None
+            else aead.decrypt(kek, keyring.wrapped_previous_root, _previous_root_ad(keyring.vault_id))
+        )
+    except TamperedCiphertext as exc:
+        raise TamperedCiphertext(
+            "The key file is damaged or was altered; restore the key file from the recovery kit."
+        ) from exc
+    keys = _keys_from_root(root, keyring.vault_id, private, blind_index_key)
+    if previous_root is not None:
+        keys = replace(
+            keys, previous=_keys_from_root(previous_root, keyring.vault_id, private, keys.blind_index_key)
+        )
+    return keys
+
+
+def _blind_index_ad(vault_id: bytes) -> bytes:
+    return aead.associated_data("blind-index-key", vault_id.hex())
+
+
+def _previous_root_ad(vault_id: bytes) -> bytes:
+    return aead.associated_data("previous-root", vault_id.hex())
 
 
 def unlock_with_passphrase(keyring: Keyring, passphrase: str) -> VaultKeys:
@@ -301,3 +366,82 @@ def require_unsealed(keys: VaultKeys | None) -> VaultKeys:
     if keys is None:
         raise VaultSealed()
     return keys
+
+
+def rotate_root(
+    keyring: Keyring,
+    keys: VaultKeys,
+    passphrase: str | None,
+    *,
+    kdf_cost: KdfCost = PRODUCTION_COST,
+) -> NewVault:
+    """A new root for the same vault: new KEK, verifier, passphrase salt and (if the vault is split)
+    new trustee shares; the same vault id, organisation key pair and blind-index key.
+
+    Why the same vault id: it names the instance (key file checks, control sockets, associated data of
+    the keyring) and says nothing secret; a new one would buy nothing. Why the same organisation key
+    pair: anonymous submissions already sealed to its public key must stay readable, and intake keeps
+    sealing to it during the rotation; rotating it is a separate, rarer step (not built).
+
+    The returned keyring holds the old root wrapped by the new KEK (``rotation_in_progress``) and the
+    returned keys carry the old ones in ``previous``: write it before rewrapping anything, so that a
+    crash halfway leaves every row readable. ``finish_rotation`` then forgets the old root. The old
+    trustee shares rebuild the old root only, which the finished keyring no longer accepts: this is how
+    a trustee is revoked.
+    """
+    if keys.vault_id != keyring.vault_id:
+        raise VaultError("These keys belong to another vault.")
+    if keyring.rotation_in_progress:
+        raise VaultError("A key rotation is already in progress: finish it first.")
+    if keyring.passphrase_slot is not None and passphrase is None:
+        raise ValueError("This vault opens with a passphrase: give it, to wrap the new root.")
+    current = replace(keys, previous=None)
+    root = secrets.token_bytes(ROOT_BYTES)
+    new_keys = replace(
+        _keys_from_root(root, keyring.vault_id, keys.org_private_key, keys.blind_index_key), previous=current
+    )
+    vault_id = keyring.vault_id
+    rotated = replace(
+        keyring,
+        verifier=_verifier(root, vault_id),
+        wrapped_org_private_key=aead.encrypt(new_keys.kek, keys.org_private_key, _org_key_ad(vault_id)),
+        wrapped_blind_index_key=aead.encrypt(new_keys.kek, keys.blind_index_key, _blind_index_ad(vault_id)),
+        wrapped_previous_root=aead.encrypt(new_keys.kek, current.root, _previous_root_ad(vault_id)),
+        passphrase_slot=None,
+        share_set=None,
+    )
+    printed: list[str] = []
+    if keyring.share_set is not None:
+        set_id = secrets.token_bytes(shamir.SET_ID_BYTES)
+        split = keyring.share_set
+        printed = shamir.split(root, threshold=split.threshold, shares=split.shares, set_id=set_id)
+        rotated = replace(rotated, share_set=ShareSet(set_id, split.threshold, split.shares))
+    if passphrase is not None and keyring.passphrase_slot is not None:
+        rotated = replace(rotated, passphrase_slot=_wrap_root(new_keys, passphrase, kdf_cost))
+    return NewVault(keyring=rotated, keys=new_keys, shares=printed)
+
+
+def finish_rotation(keyring: Keyring, keys: VaultKeys) -> tuple[Keyring, VaultKeys]:
+    """The keyring and keys without the previous root: call once nothing is wrapped by the old KEK."""
+    if keys.vault_id != keyring.vault_id:
+        raise VaultError("These keys belong to another vault.")
+    return replace(keyring, wrapped_previous_root=None), replace(keys, previous=None)
+
+
+def rotate_blind_index_key(keyring: Keyring, keys: VaultKeys) -> tuple[Keyring, VaultKeys]:
+    """A new random blind-index key, wrapped by the (unchanged) KEK; the old keys in ``previous``.
+
+    Every blind index must then be recomputed. Threat answered: blind indexes copied off a disk or a
+    backup can be tested against guessed names or phone numbers by whoever later learns the key; after
+    a rotation, an old key (say, read from a seized server's memory) matches no current index.
+    """
+    if keys.vault_id != keyring.vault_id:
+        raise VaultError("These keys belong to another vault.")
+    if keyring.rotation_in_progress:
+        raise VaultError("A key rotation is in progress: finish it first (khronika vault rotate --kek).")
+    current = replace(keys, previous=None)
+    new_key = secrets.token_bytes(32)
+    rotated = replace(
+        keyring, wrapped_blind_index_key=aead.encrypt(keys.kek, new_key, _blind_index_ad(keyring.vault_id))
+    )
+    return rotated, replace(current, blind_index_key=new_key, previous=current)

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from khronika.accounts.models import Alert
 from khronika.accounts.roles import Capability, Role, has_capability
+from khronika.records.models import PlaintextExportApproval
 from khronika.testing.factories import EvidenceFactory, IncidentFactory, PersonFactory, UserFactory
 
 
@@ -47,6 +48,13 @@ RULES: dict[str, Rule] = {
     "records:consent_add": Rule(method="post", capability=Capability.MANAGE_CONSENT, record="person"),
     "records:evidence_add": Rule(method="post", capability=Capability.EDIT_RECORDS, record="incident"),
     "records:evidence_download": Rule(capability=Capability.VIEW_SENSITIVE, record="evidence"),
+    "records:export_approvals": Rule(capability=Capability.MANAGE_USERS),
+    "records:export_approval_approve": Rule(
+        method="post", capability=Capability.MANAGE_USERS, record="approval"
+    ),
+    "records:incident_delete": Rule(capability=Capability.DELETE_RECORDS, record="incident"),
+    "records:person_delete": Rule(capability=Capability.DELETE_RECORDS, record="person"),
+    "records:evidence_delete": Rule(capability=Capability.DELETE_RECORDS, record="evidence"),
     "records:incident_export": Rule(capability=Capability.EXPORT),
     "records:import_upload": Rule(capability=Capability.IMPORT),
     "records:import_columns": Rule(method="post", capability=Capability.IMPORT, staged=True),
@@ -72,6 +80,7 @@ RECORD_KWARGS = {
     "evidence": "evidence_id",
     "staff": "user_id",
     "alert": "alert_id",
+    "approval": "approval_id",
 }
 # Staff accounts and alerts are not in compartments: who may manage them is decided by capability alone.
 COMPARTMENTED = {"incident", "person", "evidence"}
@@ -112,6 +121,7 @@ def records(team):
 
     inside = records_in(team.home)
     inside["alert"] = Alert.objects.create(kind=Alert.Kind.REVEALS, subject=inside["staff"])
+    inside["approval"] = PlaintextExportApproval.objects.create(requested_by=inside["staff"])
     return inside, records_in(team.elsewhere)
 
 

@@ -1,16 +1,17 @@
-"""``khronika vault init|passphrase|status|recovery-kit|restore``: the instance's key store.
+"""``khronika vault init|passphrase|status|recovery-kit|restore|rotate``: the instance's key store.
 
 Thin wrappers over ``khronika.vault.keystore``; unlocking every running process is ``khronika unseal``.
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from khronika.vault import keystore
+from khronika.vault import keystore, rotation, state
 from khronika.vault.control import status_all, unseal_all
 from khronika.vault.crypto import PRODUCTION_COST, KdfCost, VaultError
 from khronika.vault.hardening import disable_core_dumps
@@ -20,6 +21,11 @@ from khronika.vault.management.prompts import (
     ask_secret,
     kdf_cost_from,
     read_fd_lines,
+)
+from khronika.vault.management.unlocking import (
+    add_unlock_arguments,
+    unlock_from_options,
+    unseal_this_process,
 )
 from khronika.vault.panic import record_vault_event
 
@@ -53,6 +59,21 @@ class Command(BaseCommand):
         kit.add_argument("file", type=Path, metavar="FILE")
         restore = sub.add_parser("restore", help="Put a recovery kit back as this instance's key file.")
         restore.add_argument("file", type=Path, metavar="FILE")
+        rotate = sub.add_parser(
+            "rotate", help="Rotate the root and key-encryption key, or the blind-index key, while running."
+        )
+        which = rotate.add_mutually_exclusive_group(required=True)
+        which.add_argument(
+            "--kek",
+            action="store_true",
+            help="New root and key-encryption key: rewrap every record and file (revokes old shares).",
+        )
+        which.add_argument(
+            "--blind-index", action="store_true", help="New blind-index key: recompute every blind index."
+        )
+        add_unlock_arguments(rotate)
+        rotate.add_argument("--batch-size", type=int, default=500, metavar="N", help=argparse.SUPPRESS)
+        add_kdf_arguments(rotate)
 
     def handle(self, *args: Any, **options: Any) -> None:
         disable_core_dumps()  # this process may hold the keys for a moment
@@ -64,6 +85,8 @@ class Command(BaseCommand):
                 self._passphrase(options)
             elif action == "status":
                 self._status()
+            elif action == "rotate":
+                self._rotate(options)
             elif action == "recovery-kit":
                 path = keystore.write_recovery_kit(options["file"])
                 self.stdout.write(self.style.SUCCESS(f"Recovery kit written to {path}.") + " " + KIT_ADVICE)
@@ -150,6 +173,69 @@ class Command(BaseCommand):
         record_vault_event(None, "vault_passphrase")
         _warn_weak_cost(self, cost)
 
+    def _rotate(self, options: dict[str, Any]) -> None:
+        keyring = keystore.load_keyring()
+        if options["blind_index"]:
+            unseal_this_process(options)
+            written = rotation.rotate_blind_index(state.keys(), batch_size=options["batch_size"])
+            self.stdout.write(
+                self.style.SUCCESS(f"Blind-index key rotated; {written} blind indexes recomputed.")
+            )
+            return
+        # The KEK: the passphrase wraps the new root, so it is asked even if a process is unsealed.
+        passphrase = None
+        if keyring.passphrase_slot is not None and not (
+            options["shares"] or options["shares_fd"] is not None
+        ):
+            if options["passphrase_fd"] is not None:
+                lines = read_fd_lines(options["passphrase_fd"])
+                passphrase = lines[0] if lines else ""
+            else:
+                passphrase = ask_secret("Vault passphrase: ")
+            keys = keystore.unlock(passphrase=passphrase)
+        else:
+            if keyring.passphrase_slot is not None:
+                raise CommandError(
+                    "This vault has a passphrase: rotate with the passphrase, which wraps the new root."
+                )
+            keys = unlock_from_options(options)
+        done = rotation.rotate_kek(
+            keys,
+            passphrase,
+            kdf_cost=kdf_cost_from(options),
+            batch_size=options["batch_size"],
+            progress=self.stdout.write,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Key-encryption key rotated{' (resumed)' if done.resumed else ''}: "
+                f"{done.rows.rewrapped} records and {done.files.rewrapped} files rewrapped."
+            )
+        )
+        unreadable = done.rows.unreadable + done.files.unreadable
+        if unreadable:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{unreadable} records or files were already unreadable (damaged) and were left as "
+                    "they were."
+                )
+            )
+        if done.shares:
+            self.stdout.write(
+                self.style.WARNING(
+                    "New trustee shares (the old ones no longer open the vault). They are shown this "
+                    "once and stored nowhere: give each to a different trustee, on paper, and ask them "
+                    "to destroy the old one."
+                )
+            )
+            for share in done.shares:
+                self.stdout.write(share)
+        self.stdout.write(
+            "Write a new recovery kit now (khronika vault recovery-kit FILE) and destroy the old kit and "
+            "every older copy of the key file: with the passphrase, they still open backups made before "
+            "today."
+        )
+
     def _status(self) -> None:
         keyring = keystore.load_keyring()
         self.stdout.write(f"Vault {keyring.vault_id.hex()}, key file {keystore.keyring_path()}")
@@ -162,6 +248,12 @@ class Command(BaseCommand):
         if keyring.share_set is not None:
             self.stdout.write(
                 f"Trustee shares: any {keyring.share_set.threshold} of {keyring.share_set.shares}"
+            )
+        if keyring.rotation_in_progress:
+            self.stdout.write(
+                self.style.WARNING(
+                    "A key rotation did not finish: run `khronika vault rotate --kek` again to complete it."
+                )
             )
         answers = status_all()
         unsealed = sum(1 for answer in answers if answer.ok and answer.unsealed)

@@ -1,0 +1,83 @@
+"""What the benchmarks share: percentiles, child processes, a fresh instance in a temporary folder.
+
+Each benchmark runs every database (and, for ``vault_overhead``, every variant) in a process of its
+own, because Django reads its settings once per process; the child prints its figures as one JSON
+object on its last line and the parent gathers them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def percentiles(samples: Sequence[float]) -> dict[str, float]:
+    """Nearest-rank p50 and p95, and the slowest sample, in milliseconds."""
+    ordered = sorted(samples)
+
+    def rank(p: float) -> float:
+        return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1))]
+
+    return {
+        "p50_ms": round(rank(50), 1),
+        "p95_ms": round(rank(95), 1),
+        "max_ms": round(ordered[-1], 1),
+        "requests": len(ordered),
+    }
+
+
+def run_child(
+    module: str, arguments: Sequence[str], backend: str, pg_port: str, label: str
+) -> dict[str, Any]:
+    """Run ``python -m module arguments`` on ``backend`` and return the JSON object it printed last.
+
+    PostgreSQL runs go through ``scripts/with-postgres`` (a throw-away server on ``pg_port``, unless
+    ``KHRONIKA_TEST_PG_PORT`` says otherwise); SQLite runs drop any ``DATABASE_URL`` inherited from the
+    caller. Every other line the child printed is passed on as it was.
+    """
+    command = [sys.executable, "-m", module, *arguments]
+    env = dict(os.environ)
+    if backend == "postgresql":
+        env.setdefault("KHRONIKA_TEST_PG_PORT", pg_port)
+        command = [str(REPO / "scripts" / "with-postgres"), *command]
+    else:
+        env.pop("DATABASE_URL", None)
+    proc = subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True, check=False)
+    lines = proc.stdout.strip().splitlines()
+    for line in lines[:-1]:
+        print(line, flush=True)
+    try:
+        result: dict[str, Any] = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"error": f"the {label} run failed (exit status {proc.returncode})", "targets_met": False}
+    return result
+
+
+@contextmanager
+def fresh_instance(backend: str, prefix: str, **environment: str) -> Iterator[Path]:
+    """Point this process at a new, empty data folder (and database, for SQLite); remove it afterwards.
+
+    Call before ``django.setup()``. A PostgreSQL run needs ``DATABASE_URL`` from ``with-postgres``.
+    """
+    data_dir = Path(tempfile.mkdtemp(prefix=f"{prefix}-{backend}."))
+    os.environ.update(
+        {"KHRONIKA_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "khronika.settings", **environment}
+    )
+    if backend == "sqlite":
+        os.environ.pop("DATABASE_URL", None)
+    elif "DATABASE_URL" not in os.environ:
+        raise SystemExit("The postgresql run needs DATABASE_URL (scripts/with-postgres sets it).")
+    try:
+        yield data_dir
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
