@@ -52,13 +52,18 @@ def run_child(
         command = [str(REPO / "scripts" / "with-postgres"), *command]
     else:
         env.pop("DATABASE_URL", None)
-    proc = subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True, check=False)
-    lines = proc.stdout.strip().splitlines()
-    for line in lines[:-1]:
-        print(line, flush=True)
+    last = ""
+    with subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # passed on as they come: a full-size run takes minutes
+            if last:
+                print(last, flush=True)
+            last = line.rstrip("\n")
     try:
-        result: dict[str, Any] = json.loads(lines[-1])
-    except (IndexError, json.JSONDecodeError):
+        result: dict[str, Any] = json.loads(last)
+    except json.JSONDecodeError:
+        if last:
+            print(last, flush=True)
         return {"error": f"the {label} run failed (exit status {proc.returncode})", "targets_met": False}
     return result
 

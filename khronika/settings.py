@@ -140,14 +140,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while a writer commits; a busy timeout instead of "database is locked".
-    # Memory-mapped reads: each request opens a new connection with a cold page cache, and a list or
-    # search over 100,000 incidents then reads the file through the OS cache without a copy per page.
+    # No memory-mapped I/O (mmap_size): the serving process locks all its memory (vault/hardening.py),
+    # and a locked mapping of the database file is read in whole each time a request connects.
     DATABASES["default"]["OPTIONS"] = {
         # secure_delete zeroes freed pages, so a deleted (shredded) row leaves no ciphertext behind.
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824; "
-            "PRAGMA secure_delete=ON;"
-        ),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

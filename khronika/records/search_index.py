@@ -7,6 +7,14 @@ delete of an incident or act is ledgered, whichever process made it), and drops 
 seals. SQLite's in-memory database never touches the disk (``temp_store=MEMORY``), and FTS5 is a
 well-kept full-text engine that already ships with Python.
 
+The FTS5 table is contentless (``content=''``): it keeps the words' postings, not a second copy of
+every decrypted text, and inserting into it is faster, which matters for the build at unseal
+(benchmarks/vault_overhead.py). A contentless table cannot delete a row without its old text, so a
+changed or deleted incident's row is left behind as a tombstone: its rowid is forgotten in ``_ids``
+(which every answer goes through) and never reused, and the next build (at the next unseal) drops
+it. Until then its words stay in this process's memory, as FTS5's own delete markers left them
+before: only an attacker who can read that memory could see them, and he can read the keys too.
+
 Russian words are matched by prefix after dropping one final vowel or soft sign, so «Махачкала» finds
 «в Махачкале»; this crude stemming is deliberate until linkage brings a morphological analyser.
 """
@@ -17,10 +25,9 @@ import re
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from khronika.ledger.models import LedgerEntry
 from khronika.records.models import Act, Incident
@@ -30,6 +37,10 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC_ENDING = re.compile(r"(?<=[а-я]{4})[аеиоуыэюяйь]$")
 _WATCHED_TYPES = ("records.incident", "records.act")
 _BATCH = 2000
+# The only columns the index reads: the ids, the sensitive text and what decrypting it needs. Loading
+# every column (dates, times, foreign keys) of 100,000 incidents at unseal costs seconds.
+_INCIDENT_COLUMNS = ("id", "title", "narrative", "vault_id", "vault_key")
+_ACT_COLUMNS = ("id", "incident_id", "description", "vault_id", "vault_key")
 
 
 def normalize(text: str) -> str:
@@ -115,7 +126,9 @@ class SearchIndex:
         generation = state.generation()
         db = sqlite3.connect(":memory:", check_same_thread=False)
         db.execute("PRAGMA temp_store=MEMORY")
-        db.execute("CREATE VIRTUAL TABLE docs USING fts5(body, tokenize='unicode61 remove_diacritics 2')")
+        db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(body, content='', tokenize='unicode61 remove_diacritics 2')"
+        )
         self._db = db
         self._remember(LedgerEntry.objects.aggregate(last=Max("seq"))["last"] or 0)
         self._last_update = Incident.objects.aggregate(last=Max("updated_at"))["last"]
@@ -145,16 +158,15 @@ class SearchIndex:
         for incident_id in incident_ids:
             rowid = self._rowids.pop(incident_id, None)
             if rowid is not None:
-                self._db.execute("DELETE FROM docs WHERE rowid = ?", [rowid])
-                del self._ids[rowid]
+                del self._ids[rowid]  # a tombstone: the contentless table keeps the row, no answer shows it
         self._index(Incident.objects.filter(id__in=incident_ids))
         self._db.commit()
         self._remember(last_seq)
 
-    def _index(self, incidents: Iterable[Incident]) -> None:
+    def _index(self, incidents: QuerySet[Incident]) -> None:
         assert self._db is not None
         batch: list[Incident] = []
-        for incident in incidents.iterator(chunk_size=_BATCH):  # type: ignore[attr-defined]
+        for incident in incidents.only(*_INCIDENT_COLUMNS).iterator(chunk_size=_BATCH):
             batch.append(incident)
             if len(batch) == _BATCH:
                 self._add(batch)
@@ -165,7 +177,8 @@ class SearchIndex:
         if not incidents:
             return
         details: dict[uuid.UUID, list[str]] = {}
-        for act in Act.objects.filter(incident__in=[i.id for i in incidents]).exclude(description=""):
+        acts = Act.objects.filter(incident__in=[i.id for i in incidents]).exclude(description="")
+        for act in acts.only(*_ACT_COLUMNS):
             details.setdefault(act.incident_id, []).append(act.description)
         assert self._db is not None
         rows = []
