@@ -33,7 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from benchmarks.common import REPO, percentiles, run_child
+
 FULL_SIZE = 100_000
 QUICK_SIZE = 10_000
 TARGET_P95_MS = 150.0
@@ -75,27 +76,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_child(backend: str, args: argparse.Namespace, size: int) -> dict[str, Any]:
     """Run one backend in its own process: Django's settings are read once per process."""
-    command = [sys.executable, "-m", "benchmarks.records_pages", "--child", backend, "--seed", str(args.seed)]
-    command += ["--quick"] if args.quick else []
-    command += ["--requests", str(args.requests)] if args.requests else []
-    env = dict(os.environ)
-    if backend == "postgresql":
-        env.setdefault("KHRONIKA_TEST_PG_PORT", DEFAULT_PG_PORT)
-        command = [str(REPO / "scripts" / "with-postgres"), *command]
-    else:
-        env.pop("DATABASE_URL", None)
+    arguments = ["--child", backend, "--seed", str(args.seed)]
+    arguments += ["--quick"] if args.quick else []
+    arguments += ["--requests", str(args.requests)] if args.requests else []
     print(f"== {backend}: {size:,} incidents", flush=True)
-    proc = subprocess.run(
-        command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True, check=False
-    )  # our own interpreter and script
-    lines = proc.stdout.strip().splitlines()
-    for line in lines[:-1]:
-        print(line, flush=True)
-    try:
-        result: dict[str, Any] = json.loads(lines[-1])
-    except (IndexError, json.JSONDecodeError):
-        return {"error": f"the {backend} run failed (exit status {proc.returncode})", "targets_met": False}
-    return result
+    return run_child("benchmarks.records_pages", arguments, backend, DEFAULT_PG_PORT, backend)
 
 
 def run_backend(backend: str, size: int, per_kind: int, seed: int) -> dict[str, Any]:
@@ -240,7 +225,7 @@ def _measure(prepared: dict[str, Any], per_kind: int, rng: random.Random) -> dic
     finally:
         server.terminate()
         server.wait(timeout=30)
-    figures: dict[str, Any] = {kind: _percentiles(times[kind]) for kind in KINDS}
+    figures: dict[str, Any] = {kind: percentiles(times[kind]) for kind in KINDS}
     figures["errors"] = errors
     return figures
 
@@ -321,21 +306,6 @@ def _get(opener: urllib.request.OpenerDirector, base: str, query: dict[str, str]
     except OSError:
         ok = False
     return (time.perf_counter() - started) * 1000, ok
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    """Nearest-rank p50 and p95, and the slowest request, in milliseconds."""
-    ordered = sorted(samples)
-
-    def rank(p: float) -> float:
-        return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1))]
-
-    return {
-        "p50_ms": round(rank(50), 1),
-        "p95_ms": round(rank(95), 1),
-        "max_ms": round(ordered[-1], 1),
-        "requests": len(ordered),
-    }
 
 
 if __name__ == "__main__":
