@@ -31,6 +31,7 @@ KEY_BYTES = 32
 NONCE_BYTES = 24
 TAG_BYTES = 16
 TEXT_PREFIX = "kv:"
+_FROM_URL_SAFE = bytes.maketrans(b"-_", b"+/")
 
 
 def associated_data(purpose: str, *parts: str) -> bytes:
@@ -80,8 +81,10 @@ def to_text(blob: bytes) -> str:
 def from_text(text: str) -> bytes:
     if not text.startswith(TEXT_PREFIX):
         raise TamperedCiphertext("This value is not vault ciphertext (it lacks the kv: prefix).")
-    body = text[len(TEXT_PREFIX) :]
     try:
-        return base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_", validate=True)
-    except (binascii.Error, ValueError) as exc:
+        body = text[len(TEXT_PREFIX) :].encode("ascii").translate(_FROM_URL_SAFE)
+        # binascii's strict mode validates in C; base64.b64decode(validate=True) runs a regular
+        # expression over every value, which was a third of the cost of reading a narrative.
+        return binascii.a2b_base64(body + b"=" * (-len(body) % 4), strict_mode=True)
+    except (binascii.Error, UnicodeEncodeError) as exc:
         raise TamperedCiphertext("Encrypted text is damaged: it is not valid base64.") from exc
