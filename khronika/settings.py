@@ -48,7 +48,7 @@ DATA_DIR = Path(env("KHRONIKA_DATA_DIR", str(REPO_DIR / "var"))).resolve()
 VAULT_DIR = Path(env("KHRONIKA_VAULT_DIR", str(DATA_DIR / "vault"))).resolve()
 # While sealed, every request gets the "sealed" page except these (static files, anonymous intake,
 # which encrypts to the organisation's public key and so works sealed).
-VAULT_SEALED_ALLOWED_PREFIXES = ["/static/", "/intake/"]
+VAULT_SEALED_ALLOWED_PREFIXES = ["/static/", "/report/"]
 DEMO_MODE = env_bool("KHRONIKA_DEMO", False)
 DEBUG = env_bool("KHRONIKA_DEBUG", False)
 
@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "khronika.ledger",
     "khronika.records",
     "khronika.vault",
+    "khronika.intake",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -250,6 +251,27 @@ IMPORT_MAX_ROWS = env_int("KHRONIKA_IMPORT_MAX_ROWS", 200_000)
 # A whole-database import (khronika import) may be large; its decompressed size is still capped so that
 # a hostile or corrupt file (a gzip bomb) cannot fill the disk or the memory.
 IMPORT_MAX_BYTES_DATABASE = env_int("KHRONIKA_IMPORT_MAX_BYTES_DATABASE", 8 * 1024**3)
+
+# Anonymous intake (khronika/intake, docs/security.md): limits that do not identify anybody.
+INTAKE_FILE_DIR = Path(env("KHRONIKA_INTAKE_FILE_DIR", str(DATA_DIR / "intake"))).resolve()
+INTAKE_MAX_FILE_BYTES = env_int("KHRONIKA_INTAKE_MAX_FILE_BYTES", 50 * 1024 * 1024)
+INTAKE_MAX_FILES = env_int("KHRONIKA_INTAKE_MAX_FILES", 10)
+INTAKE_MAX_TEXT_CHARS = env_int("KHRONIKA_INTAKE_MAX_TEXT_CHARS", 20_000)
+# Across the whole instance, per minute: a flood is slowed without knowing who sends it.
+INTAKE_MAX_SUBMISSIONS_PER_MINUTE = env_int("KHRONIKA_INTAKE_MAX_SUBMISSIONS_PER_MINUTE", 3000)
+# Per return visit (one receipt phrase check): messages and files a source may add before re-entering it.
+INTAKE_MAX_MESSAGES_PER_VISIT = env_int("KHRONIKA_INTAKE_MAX_MESSAGES_PER_VISIT", 20)
+INTAKE_RETURN_MINUTES = env_int("KHRONIKA_INTAKE_RETURN_MINUTES", 30)
+# Retention: reports never recorded as incidents are crypto-shredded after this many days.
+INTAKE_RETENTION_DAYS = env_int("KHRONIKA_INTAKE_RETENTION_DAYS", 90)
+# Where the quick-exit button leads: an ordinary site nobody would wonder about.
+INTAKE_QUICK_EXIT_URL = env("KHRONIKA_INTAKE_QUICK_EXIT_URL", "https://yandex.ru/pogoda/")
+# Receipt phrases (khronika/intake/receipts.py): the salt and pepper file, outside the database and the
+# vault; empty means DATA_DIR/intake-phrase.key, made on first use. Back it up: without it no phrase works.
+INTAKE_PHRASE_KEY_FILE = env("KHRONIKA_INTAKE_PHRASE_KEY_FILE")
+# Argon2id (time_cost, memory_kib), OWASP's 19 MiB, t=2, p=1: about 40 ms a phrase (p95 60 ms) on the
+# 2-core reference machine, so 20 submissions a second use under one core. Tests use a fast setting.
+INTAKE_PHRASE_KDF = (2, 19 * 1024)
 
 # Threat model 4: no IP addresses or user agents in logs. Django's own loggers never include them in
 # their messages; we add no formatter that would, and error reports carry no request data.

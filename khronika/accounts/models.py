@@ -114,10 +114,17 @@ class Alert(models.Model):
         DURESS_LOGIN = "duress_login", _("Duress password used")
         REVEALS = "reveals", _("Many identities revealed in an hour")
         EXPORTS = "exports", _("Many records exported in an hour")
+        URGENT_SUBMISSION = "urgent_submission", _("An anonymous report marked urgent arrived")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # Empty for alerts about no account (an urgent anonymous report).
     subject = models.ForeignKey(
-        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="alerts_about"
+        User,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="alerts_about",
+        null=True,
+        blank=True,
     )
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)
     detail = models.CharField(_("detail"), max_length=300, blank=True)

@@ -37,6 +37,8 @@ class Capability(models.TextChoices):
     MANAGE_USERS = "manage_users", _("Manage accounts, roles and compartments")
     DELETE_RECORDS = "delete_records", _("Delete records for good (crypto-shredding)")
     PANIC = "panic", _("Seal the whole instance at once (panic button)")
+    TRIAGE_INTAKE = "triage_intake", _("Read and answer anonymous reports, and record them")
+    OPEN_ORIGINALS = "open_originals", _("Open the untouched originals of anonymous uploads")
 
 
 _ALL = frozenset(Capability)
@@ -57,7 +59,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     # Analysts work on coded, pseudonymized data: no narratives, no identities.
     Role.ANALYST: frozenset({Capability.VIEW_RECORDS, Capability.EXPORT}),
     # Intake volunteers turn submissions into records but cannot browse identities.
-    Role.INTAKE: frozenset({Capability.VIEW_RECORDS, Capability.VIEW_SENSITIVE, Capability.EDIT_RECORDS}),
+    Role.INTAKE: frozenset(
+        {Capability.VIEW_RECORDS, Capability.VIEW_SENSITIVE, Capability.EDIT_RECORDS, Capability.TRIAGE_INTAKE}
+    ),
     # Lawyers, psychologists and evacuation volunteers see only the cases assigned to them (aid app).
     Role.LAWYER: frozenset(),
     Role.PSYCHOLOGIST: frozenset(),

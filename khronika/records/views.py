@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +28,15 @@ from khronika.records.forms import (
 from khronika.records.models import Act, Incident, Information, Person
 from khronika.records.queries import incident_page, incidents_in_order
 from khronika.records.services import act_initial, save_incident
+
+
+@dataclass(frozen=True)
+class IncidentPrefill:
+    """Initial values for the incident form, its act rows and its source."""
+
+    incident: Mapping[str, Any] = field(default_factory=dict)
+    acts: Sequence[Mapping[str, Any]] = ()
+    source: Mapping[str, Any] = field(default_factory=dict)
 
 
 @require_capability(Capability.VIEW_RECORDS)
@@ -83,20 +94,31 @@ def incident_detail(request: HttpRequest, incident_id: Any) -> HttpResponse:
 
 @require_capability(Capability.EDIT_RECORDS)
 def incident_create(request: HttpRequest) -> HttpResponse:
-    return _incident_form(request, None)
+    return incident_form(request, None)
 
 
 @require_capability(Capability.EDIT_RECORDS)
 def incident_edit(request: HttpRequest, incident_id: Any) -> HttpResponse:
-    return _incident_form(request, _visible_incident(request, incident_id))
+    return incident_form(request, _visible_incident(request, incident_id))
 
 
-def _incident_form(request: HttpRequest, incident: Incident | None) -> HttpResponse:
+def incident_form(
+    request: HttpRequest,
+    incident: Incident | None,
+    *,
+    prefill: IncidentPrefill | None = None,
+    on_saved: Callable[[Incident], None] | None = None,
+) -> HttpResponse:
+    """The one incident form, for a new or an existing incident. Other apps reuse it with ``prefill``
+    (intake: a report's answers) and ``on_saved`` (intake: link the report to what was recorded)."""
     user = request.user
     assert isinstance(user, User)
     data = request.POST if request.method == "POST" else None
-    initial: dict[str, Any] = {}
-    acts_initial: list[dict[str, Any]] = []
+    # A prefill shows on the first display only: once posted, what staff submitted is all that counts
+    # (as initial data it would make the pre-filled act rows look unchanged, hence empty).
+    prefill = prefill if data is None else None
+    initial: dict[str, Any] = dict(prefill.incident) if prefill else {}
+    acts_initial: list[dict[str, Any]] = [dict(act) for act in prefill.acts] if prefill else []
     if incident is not None:
         initial = {
             "title": incident.title,
@@ -116,7 +138,7 @@ def _incident_form(request: HttpRequest, incident: Incident | None) -> HttpRespo
         ]
     form = IncidentForm(user, data, initial=initial, prefix="incident")
     acts = ActFormSet(data, initial=acts_initial, prefix="acts", form_kwargs={"user": user})
-    source = SourceForm(user, data, prefix="source")
+    source = SourceForm(user, data, initial=dict(prefill.source) if prefill else None, prefix="source")
     if data is not None and form.is_valid() and acts.is_valid() and source.is_valid():
         saved = save_incident(
             user,
@@ -125,6 +147,8 @@ def _incident_form(request: HttpRequest, incident: Incident | None) -> HttpRespo
             None if source.is_empty else source.cleaned_data,
             incident,
         )
+        if on_saved is not None:
+            on_saved(saved)
         messages.success(request, _("The incident %(ref)s was saved.") % {"ref": saved.reference})
         return redirect("records:incident_detail", incident_id=saved.id)
     return render(

@@ -182,6 +182,7 @@ def _fill_every_sensitive_field(round_number: int) -> list[str]:
     )
     assert response.status_code == 302, response.status_code
     assert Evidence.objects.filter(incident=incident).count() == 1, "the upload was refused"
+    _send_an_anonymous_report(user, round_number)
     made = (
         user_model,
         totp_model,
@@ -196,6 +197,40 @@ def _fill_every_sensitive_field(round_number: int) -> list[str]:
         Evidence,
     )
     return [m._meta.label for m in made]
+
+
+def _send_an_anonymous_report(staff: Any, round_number: int) -> None:
+    """A report through the public form (issue 6: submission text and file content never in clear),
+    with a file over the in-memory upload limit and its untouched original kept, then a staff reply
+    and the source's answer with the receipt phrase."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from khronika.intake import services
+    from khronika.intake.models import Submission
+
+    line = (marker("Intake", "file") + "\n").encode()
+    upload = SimpleUploadedFile("report.txt", line * (3 * 1024 * 1024 // len(line) + 1))
+    response = Client().post(
+        "/report/ru/",
+        {
+            "what_happened": marker("Intake", "what_happened"),
+            "who_was_involved": marker("Intake", "who_was_involved"),
+            "contact": marker("Intake", "contact"),
+            "attachments": upload,
+            "keep_originals": "on",
+        },
+        secure=True,
+    )
+    assert response.status_code == 200, response.status_code
+    phrase = response.content.decode().split('<p class="phrase">')[1].split("</p>")[0]
+    phrase = " ".join(phrase.replace("<span>", " ").replace("</span>", " ").split())
+    submission = Submission.objects.order_by("-received_hour", "-pk").first()
+    assert submission is not None and submission.attachments.count() == 2, "the report or its file was lost"
+    services.add_message(services.open_as_staff(submission), marker("Intake", "staff_reply"), author=staff)
+    opened = services.open_with_phrase(phrase)
+    assert opened is not None, "the receipt phrase did not open the report"
+    services.add_message(opened, marker("Intake", f"source_answer_{round_number}"))
 
 
 def _open_files_outside(allowed: list[Path]) -> list[str]:
@@ -391,6 +426,9 @@ def test_no_marker_is_readable_anywhere_on_disk(tmp_path, mode):
         assert files.is_dir() and any(p.is_file() for p in files.rglob("*")), "no evidence file was stored"
         stored = sum(p.stat().st_size for p in files.rglob("*") if p.is_file())
         assert stored > 3 * 1024 * 1024, "the large evidence file did not reach the file store"
+        intake = data_dir / "intake"
+        intake_bytes = sum(p.stat().st_size for p in intake.rglob("*") if p.is_file())
+        assert intake_bytes > 2 * 3 * 1024 * 1024, "the report's file and its original were not stored"
         database = backend.evidence(data_dir)
         if not backend.postgres:
             # After a kill the rows may be in the WAL alone: the two together hold what was written.

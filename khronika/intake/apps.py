@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntakeConfig(AppConfig):
+    """Anonymous reports from victims and witnesses, sealed on arrival, and the staff inbox."""
+
+    name = "khronika.intake"
+    label = "intake"
+    verbose_name = _("Intake")
