@@ -89,7 +89,8 @@ def _clean_uploads(files: Iterable[UploadedFile], keep_originals: bool) -> list[
 @require_http_methods(["GET", "POST"])
 @_in_language
 def report(request: HttpRequest, language: str) -> HttpResponse:
-    form = ReportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # an empty POST is still a submission, to be told what is missing
+    form = ReportForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         try:
             uploads = _clean_uploads(form.cleaned_data["attachments"], form.cleaned_data["keep_originals"])
@@ -146,7 +147,7 @@ def _conversation(
 @require_http_methods(["GET", "POST"])
 @_in_language
 def come_back(request: HttpRequest, language: str) -> HttpResponse:
-    form = PhraseForm(request.POST or None)
+    form = PhraseForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from rich.progress import Progress
 
+from khronika.intake.demo import create_demo_reports
 from khronika.records.demo import DEMO_PASSWORD, create_demo_staff, generate
 from khronika.records.models import Incident
 from khronika.records.reference import load_reference_data
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 task = progress.add_task("Creating synthetic incidents", total=missing)
                 summary = generate(missing, progress=lambda n: progress.advance(task, n))
             self.stdout.write(f"Created {summary.incidents} synthetic incidents with {summary.acts} acts.")
+        create_demo_reports()
         self.stdout.write("")
         self.stdout.write(
             self.style.WARNING("Demo logins (synthetic data only; two-factor login is off in the demo):")
@@ -46,6 +48,7 @@ class Command(BaseCommand):
             f"Demo vault passphrase (public, demo only): {passphrase}  "
             "(after a restart: khronika unseal, or run scripts/demo again)"
         )
+        self.stdout.write(f"Anonymous report form: http://127.0.0.1:{options['port']}/report/")
         self.stdout.write("")
         if not options["no_serve"]:
             call_command("serve", port=options["port"])
