@@ -253,7 +253,8 @@ IMPORT_MAX_ROWS = env_int("KHRONIKA_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_BYTES_DATABASE = env_int("KHRONIKA_IMPORT_MAX_BYTES_DATABASE", 8 * 1024**3)
 
 # Anonymous intake (khronika/intake, docs/security.md): limits that do not identify anybody.
-INTAKE_FILE_DIR = Path(env("KHRONIKA_INTAKE_FILE_DIR", str(DATA_DIR / "intake"))).resolve()
+# Inside MEDIA_ROOT, so that `khronika backup` carries the reports' (encrypted) files too (check W020).
+INTAKE_FILE_DIR = Path(env("KHRONIKA_INTAKE_FILE_DIR", str(DATA_DIR / "files" / "intake"))).resolve()
 INTAKE_MAX_FILE_BYTES = env_int("KHRONIKA_INTAKE_MAX_FILE_BYTES", 50 * 1024 * 1024)
 INTAKE_MAX_FILES = env_int("KHRONIKA_INTAKE_MAX_FILES", 10)
 INTAKE_MAX_TEXT_CHARS = env_int("KHRONIKA_INTAKE_MAX_TEXT_CHARS", 20_000)

@@ -8,3 +8,6 @@ class IntakeConfig(AppConfig):
     name = "khronika.intake"
     label = "intake"
     verbose_name = _("Intake")
+
+    def ready(self) -> None:
+        from khronika.intake import checks  # noqa: F401  # registers the deployment checks

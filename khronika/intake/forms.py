@@ -97,8 +97,15 @@ def act_checklist() -> list[tuple[str, Any]]:
     ]
 
 
-class ReportForm(forms.Form):
-    label_suffix = ""  # the labels are questions
+class PublicForm(forms.Form):
+    """A form of the public pages: its labels are questions, so no colon after them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ReportForm(PublicForm):
     what_happened = forms.CharField(
         label=_("What happened?"),
         help_text=_("In your own words. Write only what you are comfortable sharing."),
@@ -186,8 +193,7 @@ class ReportForm(forms.Form):
         }
 
 
-class PhraseForm(forms.Form):
-    label_suffix = ""
+class PhraseForm(PublicForm):
     phrase = forms.CharField(
         label=_("Your receipt phrase"),
         help_text=_("The seven words you were given, in order, with spaces between them."),
@@ -198,8 +204,7 @@ class PhraseForm(forms.Form):
     )
 
 
-class SourceMessageForm(forms.Form):
-    label_suffix = ""
+class SourceMessageForm(PublicForm):
     token = forms.CharField(widget=forms.HiddenInput, max_length=2000)
     text = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     attachments = FilesField(label=_("Files (optional)"))
