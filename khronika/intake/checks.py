@@ -19,7 +19,7 @@ def intake_files_are_backed_up(app_configs: Any, **kwargs: Any) -> list[CheckMes
     return [
         Warning(
             "The anonymous reports' files are kept outside the file store, so backups leave them out.",
-            hint=f"Set KHRONIKA_INTAKE_FILE_DIR to a folder inside {store} (the default is {store / 'intake'}).",
+            hint=f"Set KHRONIKA_INTAKE_FILE_DIR to a folder inside {store} (by default {store / 'intake'}).",
             id="khronika.W020",
         )
     ]
