@@ -260,6 +260,10 @@ INTAKE_MAX_FILES = env_int("KHRONIKA_INTAKE_MAX_FILES", 10)
 INTAKE_MAX_TEXT_CHARS = env_int("KHRONIKA_INTAKE_MAX_TEXT_CHARS", 20_000)
 # Across the whole instance, per minute: a flood is slowed without knowing who sends it.
 INTAKE_MAX_SUBMISSIONS_PER_MINUTE = env_int("KHRONIKA_INTAKE_MAX_SUBMISSIONS_PER_MINUTE", 3000)
+# Past that cap, reports whose browser solved a proof of work (JavaScript on) still get in, up to this many
+# times the cap; the puzzle needs this many leading zero bits of SHA-256 (16: about a second on a phone).
+INTAKE_POW_EXTRA = env_int("KHRONIKA_INTAKE_POW_EXTRA", 4)
+INTAKE_POW_BITS = env_int("KHRONIKA_INTAKE_POW_BITS", 16)
 # Per return visit (one receipt phrase check): messages and files a source may add before re-entering it.
 INTAKE_MAX_MESSAGES_PER_VISIT = env_int("KHRONIKA_INTAKE_MAX_MESSAGES_PER_VISIT", 20)
 INTAKE_RETURN_MINUTES = env_int("KHRONIKA_INTAKE_RETURN_MINUTES", 30)

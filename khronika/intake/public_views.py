@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from khronika.intake import flood, return_visit, services
+from khronika.intake import flood, proof_of_work, return_visit, services
 from khronika.intake.forms import PhraseForm, ReportForm, SourceMessageForm
 from khronika.intake.sanitize import RefusedFile, sanitize_upload
 
@@ -97,7 +97,10 @@ def report(request: HttpRequest, language: str) -> HttpResponse:
         except RefusedFile as refused:
             form.add_error("attachments", refused.message)
         else:
-            if not flood.allow_submission():
+            proof = proof_of_work.is_solved(
+                request.POST.get("pow_challenge", ""), request.POST.get("pow_nonce", "")
+            )
+            if not flood.allow_submission(with_proof=proof):
                 return _render(request, language, "intake/busy.html", {}, status=503)
             submission, phrase = services.submit(
                 form.answers(), uploads, language=language, urgent=form.cleaned_data["urgent"]
@@ -115,7 +118,12 @@ def report(request: HttpRequest, language: str) -> HttpResponse:
                 },
             )
     status = 400 if request.method == "POST" else 200
-    return _render(request, language, "intake/report.html", {"form": form}, status=status)
+    context = {
+        "form": form,
+        "pow_challenge": proof_of_work.new_challenge(),
+        "pow_bits": settings.INTAKE_POW_BITS,
+    }
+    return _render(request, language, "intake/report.html", context, status=status)
 
 
 def _conversation(

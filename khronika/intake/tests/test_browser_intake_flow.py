@@ -123,3 +123,24 @@ def test_report_reply_and_return_without_javascript(live_server, coordinator_wit
         back.screenshot(path=screenshot_path(f"intake-conversation-{language}"), full_page=True)
         assert returning.cookies() == []
         _same_origin(requests, origin)
+
+
+@pytest.mark.browser
+def test_past_the_flood_cap_a_browser_with_javascript_pays_and_gets_through(
+    live_server, settings, transactional_db
+):
+    """The optional proof of work, end to end: same form, same cap; JavaScript on solves the puzzle."""
+    load_reference_data()
+    settings.INTAKE_MAX_SUBMISSIONS_PER_MINUTE = 1
+    settings.INTAKE_POW_BITS = 12
+    with chromium() as browser:
+        outcomes = {}
+        for javascript in (False, False, True):
+            page = browser.new_context(java_script_enabled=javascript).new_page()
+            page.goto(f"{live_server.url}/report/en/")
+            page.fill("#id_what_happened", "Synthetic flood test")
+            page.click("button[type=submit]:has-text('Send')")
+            page.wait_for_load_state()
+            outcomes.setdefault(javascript, []).append(page.locator("p.phrase").count() == 1)
+    assert outcomes == {False: [True, False], True: [True]}
+    assert Submission.objects.count() == 2
