@@ -144,3 +144,32 @@ def test_past_the_flood_cap_a_browser_with_javascript_pays_and_gets_through(
             outcomes.setdefault(javascript, []).append(page.locator("p.phrase").count() == 1)
     assert outcomes == {False: [True, False], True: [True]}
     assert Submission.objects.count() == 2
+
+
+@pytest.mark.browser
+def test_every_public_page_loads_only_from_our_own_origin(live_server, transactional_db):
+    """Every GET page of the public URL patterns, in both languages, JavaScript on (so that scripts
+    and whatever they might fetch load too): no request leaves our origin, and no cookie is set."""
+    from django.urls import reverse
+
+    from khronika.intake.urls import public_urlpatterns
+
+    load_reference_data()
+    paths = set()
+    for pattern in public_urlpatterns:
+        if pattern.name == "send_message":  # POST only
+            continue
+        arguments = [["en"], ["ru"]] if "language" in str(pattern.pattern) else [[]]
+        paths.update(reverse(f"intake:{pattern.name}", args=args) for args in arguments)
+    assert len(paths) >= 7
+    with chromium() as browser:
+        context = browser.new_context(java_script_enabled=True)
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        for path in sorted(paths):
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("networkidle")
+        assert context.cookies() == []
+    _same_origin(requests, live_server.url)
+    assert any(url.endswith("/static/intake/proof-of-work.js") for url in requests)
