@@ -34,7 +34,8 @@ from typing import Any
 
 from khronika.vault import state
 from khronika.vault.crypto import VaultError, VaultKeys
-from khronika.vault.keystore import ensure_private_dir, vault_dir
+from khronika.vault.crypto.keys import belongs_to
+from khronika.vault.keystore import ensure_private_dir, has_vault, load_keyring, vault_dir
 
 logger = logging.getLogger("khronika.vault")
 
@@ -81,6 +82,16 @@ def keys_from_wire(data: Any) -> VaultKeys:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ControlError("The keys received over the control socket are incomplete.") from exc
+
+
+def checked_keys(keys: VaultKeys) -> VaultKeys:
+    """``keys`` if they open this instance's keyring; a ``ControlError`` otherwise. Same-uid peers are
+    trusted not to be hostile (they could read our memory), but a peer of another instance sharing the
+    account, or a stale one after a rotation, must not unseal us with keys that would write records
+    nobody can read later."""
+    if has_vault() and not belongs_to(keys, load_keyring()):
+        raise ControlError("The keys received do not belong to this instance's vault; nothing was changed.")
+    return keys
 
 
 # --- who is on the other end ---------------------------------------------------------------------
@@ -231,9 +242,15 @@ def adopt_keys_from_peer() -> bool:
             reply = request(path, {"op": "keys"})
         except (OSError, ControlError):
             continue
-        if reply.get("ok") and reply.get("keys"):
-            state.unseal(keys_from_wire(reply["keys"]))
-            return True
+        if not (reply.get("ok") and reply.get("keys")):
+            continue
+        try:
+            keys = checked_keys(keys_from_wire(reply["keys"]))
+        except ControlError as exc:
+            logger.warning("%s", exc)
+            continue
+        state.unseal(keys)
+        return True
     return False
 
 
@@ -255,7 +272,11 @@ def handle(message: dict[str, Any]) -> dict[str, Any]:
         state.seal()
         return _status()
     if op == "unseal":
-        state.unseal(keys_from_wire(message.get("keys")))
+        try:
+            keys = checked_keys(keys_from_wire(message.get("keys")))
+        except ControlError as exc:
+            return {"ok": False, "error": str(exc)}
+        state.unseal(keys)
         return _status()
     if op == "keys":
         if not state.is_unsealed():

@@ -277,6 +277,17 @@ def _org_key_ad(vault_id: bytes) -> bytes:
     return aead.associated_data("org-private-key", vault_id.hex())
 
 
+def belongs_to(keys: VaultKeys, keyring: Keyring) -> bool:
+    """Whether ``keys`` are this keyring's (or its predecessor's, during a rotation): checked when keys
+    arrive from another process, so a process never unseals with keys of some other vault."""
+    candidates = [keys, *([keys.previous] if keys.previous else [])]
+    return any(
+        candidate.vault_id == keyring.vault_id
+        and hmac.compare_digest(_verifier(candidate.root, keyring.vault_id), keyring.verifier)
+        for candidate in candidates
+    )
+
+
 def _open(keyring: Keyring, root: bytes, wrong: VaultError) -> VaultKeys:
     if not hmac.compare_digest(_verifier(root, keyring.vault_id), keyring.verifier):
         raise wrong
