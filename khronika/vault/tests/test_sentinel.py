@@ -183,6 +183,7 @@ def _fill_every_sensitive_field(round_number: int) -> list[str]:
     assert response.status_code == 302, response.status_code
     assert Evidence.objects.filter(incident=incident).count() == 1, "the upload was refused"
     _send_an_anonymous_report(user, round_number)
+    aid_models = _open_an_aid_case(user, compartment, person, marked)
     made = (
         user_model,
         totp_model,
@@ -195,8 +196,30 @@ def _fill_every_sensitive_field(round_number: int) -> list[str]:
         Source,
         Information,
         Evidence,
+        *aid_models,
     )
     return [m._meta.label for m in made]
+
+
+def _open_an_aid_case(user: Any, compartment: Any, person: Any, marked: Any) -> list[Any]:
+    """An aid case with one of everything on it, through the aid services (khronika/aid)."""
+    import datetime
+
+    from khronika.aid import services
+    from khronika.aid.models import Case, DetentionEvent, Intervention, Task, Verification
+    from khronika.testing.factories import term
+
+    case = services.save_case(user, Case(compartment=compartment, **marked(Case)), persons=[person])
+    kind = term("intervention_type", "shelter")
+    services.add_intervention(user, Intervention(case=case, intervention_type=kind, **marked(Intervention)))
+    services.add_verification(
+        user, Verification(case=case, verified=True, method="video_call", **marked(Verification))
+    )
+    services.add_task(user, Task(case=case, due_on=datetime.date(2026, 1, 1), **marked(Task)))
+    services.add_detention_event(
+        user, DetentionEvent(case=case, person=person, kind="detained", **marked(DetentionEvent))
+    )
+    return [Case, Intervention, Verification, Task, DetentionEvent]
 
 
 def _send_an_anonymous_report(staff: Any, round_number: int) -> None:
@@ -426,7 +449,7 @@ def test_no_marker_is_readable_anywhere_on_disk(tmp_path, mode):
         assert files.is_dir() and any(p.is_file() for p in files.rglob("*")), "no evidence file was stored"
         stored = sum(p.stat().st_size for p in files.rglob("*") if p.is_file())
         assert stored > 3 * 1024 * 1024, "the large evidence file did not reach the file store"
-        intake = data_dir / "intake"
+        intake = data_dir / "files" / "intake"
         intake_bytes = sum(p.stat().st_size for p in intake.rglob("*") if p.is_file())
         assert intake_bytes > 2 * 3 * 1024 * 1024, "the report's file and its original were not stored"
         database = backend.evidence(data_dir)
