@@ -7,6 +7,7 @@ content.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,12 +15,12 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from khronika.intake.sanitize import accepted_kinds
-from khronika.records.models import Term
+from khronika.records.models import Place, Term
 from khronika.records.models.bilingual import in_language
 from khronika.records.places import place_choices
 
@@ -68,6 +69,23 @@ def _files_help() -> str:
     return str(_("You may attach photos, recordings, videos or documents: %(kinds)s.")) % {
         "kinds": ", ".join(accepted_kinds())
     }
+
+
+_CHOICES_CACHE: dict[tuple[str, str, int, int], list[tuple[str, Any]]] = {}
+
+
+def _cached(name: str, build: Callable[[], list[tuple[str, Any]]]) -> list[tuple[str, Any]]:
+    """The public form's long choice lists, built once per language and reference-data version.
+
+    Rebuilding the gazetteer and the act checklist cost about 6 ms of every report under load
+    (benchmarks/intake_load.py). The row counts stamp the version: loading or adding terms and places
+    changes them; rewording a label in place shows after a restart."""
+    key = (name, translation.get_language() or "", Term.objects.count(), Place.objects.count())
+    if key not in _CHOICES_CACHE:
+        if len(_CHOICES_CACHE) > 16:
+            _CHOICES_CACHE.clear()
+        _CHOICES_CACHE[key] = build()
+    return _CHOICES_CACHE[key]
 
 
 def act_checklist() -> list[tuple[str, Any]]:
@@ -167,8 +185,10 @@ class ReportForm(PublicForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["acts"].choices = act_checklist()  # type: ignore[attr-defined]
-        self.fields["place"].choices = place_choices(str(_("I would rather not say")))  # type: ignore[attr-defined]
+        self.fields["acts"].choices = _cached("acts", act_checklist)  # type: ignore[attr-defined]
+        self.fields["place"].choices = _cached(  # type: ignore[attr-defined]
+            "places", lambda: place_choices(str(_("I would rather not say")))
+        )
         self.fields["attachments"].help_text = _files_help()
         self.fields["what_happened"].validators.append(MaxLengthValidator(settings.INTAKE_MAX_TEXT_CHARS))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,9 @@ class Kind:
     media_type: str
     extension: str  # extension of the cleaned file
     name_extensions: frozenset[str]  # file-name endings a sender may use for this content
-    label: str | Promise  # how a refusal message names it
+    # How a refusal message names it. Not part of equality or the hash: it is translated text, so a
+    # Kind looked up under another active language must still be the same key (images._FORMATS).
+    label: str | Promise = field(compare=False)
 
     def allows_name(self, name_extension: str) -> bool:
         """A missing extension is no disguise; a different one is."""

@@ -163,3 +163,20 @@ def test_a_twelve_megapixel_photo_is_cleaned_in_well_under_a_second():
     assert _reopen(clean.content).size == (3000, 4000)
     assert "GPS location" in clean.removed
     assert elapsed < 2.0, f"{len(data) / 1e6:.1f} MB photo took {elapsed:.2f} s"
+
+
+def test_a_photo_is_cleaned_whatever_language_is_active():
+    """Regression: the kinds of file were compared by their translated label, so under Russian a
+    JPEG was refused as damaged."""
+    import io as _io
+
+    from django.utils import translation
+    from PIL import Image as _Image
+
+    from khronika.intake.sanitize import sanitize_upload
+
+    buffer = _io.BytesIO()
+    _Image.new("RGB", (16, 16), "red").save(buffer, "JPEG")
+    for language in ("ru", "en"):
+        with translation.override(language):
+            assert sanitize_upload("photo.jpg", buffer.getvalue(), max_bytes=10**6).media_type == "image/jpeg"
