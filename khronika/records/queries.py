@@ -12,11 +12,11 @@ from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from khronika.accounts.access import visible
+from khronika.accounts.access import compartment_ids, visible
 from khronika.accounts.roles import Capability, has_capability
 from khronika.records.blind_indexes import find_persons_by_identifier
 from khronika.records.models import Act, Incident, Information, Place, Source, Term
-from khronika.records.search_index import INDEX
+from khronika.records.search_index import INDEX, Matches, WordQuery
 from khronika.records.vocab import with_descendants
 
 # Up to how many matching acts or sources a filter starts from them rather than from the incident list.
@@ -98,8 +98,15 @@ def incident_page(user: Any, filters: dict[str, Any], number: Any) -> Page[Any]:
     (``incident_list_order``) rather than the rows, which the encrypted narrative makes wide. The plain
     list is counted exactly from that index. A filtered list or a search takes one ordered pass that
     stops ``COUNT_BEYOND`` matches past the page: when it stops there, the page says "more than"
-    instead of counting every match. ``incidents_in_order`` fetches the rows.
+    instead of counting every match. A text search alone is answered so by the vault's search index
+    (``_search_in_memory``). ``incidents_in_order`` fetches the rows.
     """
+    if filters.get("q") and not any(value for name, value in filters.items() if name != "q"):
+        # Like the database's pass below: it stops ``COUNT_BEYOND`` matches past the page.
+        wanted = _page_number(number) * settings.PAGE_SIZE + COUNT_BEYOND
+        matches = _search_in_memory(user, filters["q"], wanted)
+        if matches is not None:
+            return IncidentPaginator(matches, settings.PAGE_SIZE, capped=matches.capped).get_page(number)
     incidents, bounded = _find(user, filters)
     if not any(filters.values()):
         return IncidentPaginator(incidents.values_list("pk", flat=True), settings.PAGE_SIZE).get_page(number)
@@ -149,6 +156,18 @@ def _text_query(user: Any, text: str) -> Q:
     or its place or region, in Russian or English (``_coded_matches``).
     """
     text = text.strip()
+    by_code = _code_matches(user, text)
+    if not has_capability(user, Capability.VIEW_SENSITIVE):
+        return by_code
+    every_word = Q()
+    for word in text.split():
+        every_word &= _sensitive_text_matches(word) | _coded_matches(word)
+    return by_code | every_word
+
+
+def _code_matches(user: Any, text: str) -> Q:
+    """Incidents ``text`` names by a code: their reference, a victim's pseudonym, or (for those who may
+    reveal identities) a victim's exact name, phone number or handle."""
     # Codes are written in capitals; looking up both spellings (not iexact) lets the unique indexes answer.
     codes = {text, text.upper()}
     by_code = Q(reference__in=codes) | Q(
@@ -158,12 +177,26 @@ def _text_query(user: Any, text: str) -> Q:
         # A victim's exact name, phone number or handle, through blind indexes (never clear text).
         persons = find_persons_by_identifier(user, text)
         by_code |= Q(pk__in=Act.objects.filter(victim__in=persons).values("incident_id"))
+    return by_code
+
+
+def _search_in_memory(user: Any, text: str, limit: int) -> Matches | None:
+    """``_text_query`` answered by the search index, which filters by the user's compartments, counts,
+    orders and pages there (the first ``limit`` matches), so that only one page of ids reaches the
+    database. The same matches as
+    ``_text_query``: codes from the database (a few rows), every word from the index's text or its
+    places and act types. None when the database must answer (no right to read the text, or a code
+    names an incident the index does not hold yet).
+    """
+    text = text.strip()
     if not has_capability(user, Capability.VIEW_SENSITIVE):
-        return by_code
-    every_word = Q()
-    for word in text.split():
-        every_word &= _sensitive_text_matches(word) | _coded_matches(word)
-    return by_code | every_word
+        return None  # codes only: the database answers that from its unique indexes
+    codes = list(
+        visible(Incident.objects.filter(_code_matches(user, text)), user).values_list("pk", flat=True)
+    )
+    words = [WordQuery(word, *_coded_ids(word)) for word in text.split()]
+    # Need-to-know: the index keeps to the same compartments as ``visible()`` (threat model 3).
+    return INDEX.search(words, codes, compartment_ids(user), limit)
 
 
 def _sensitive_text_matches(word: str) -> Q:
@@ -198,6 +231,17 @@ def _coded_matches(word: str) -> Q:
     The vocabularies and the gazetteer are small, so the word is matched against them here (case
     folded, Cyrillic too) and the incidents are then found by indexed ids rather than by text.
     """
+    places, act_types = _coded_ids(word)
+    matches = Q(pk__in=[])
+    if places:
+        matches |= Q(place_id__in=places) | Q(region_id__in=places)
+    if act_types:
+        matches |= Q(pk__in=Act.objects.filter(act_type_id__in=act_types).values("incident_id"))
+    return matches
+
+
+def _coded_ids(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The places and the act types whose Russian or English names hold ``word`` (case folded)."""
     needle = word.casefold()
     act_types = [
         term_id
@@ -211,9 +255,4 @@ def _coded_matches(word: str) -> Q:
         for place_id, ru, en in Place.objects.values_list("id", "name_ru", "name_en")
         if needle in ru.casefold() or needle in en.casefold()
     ]
-    matches = Q(pk__in=[])
-    if places:
-        matches |= Q(place_id__in=places) | Q(region_id__in=places)
-    if act_types:
-        matches |= Q(pk__in=Act.objects.filter(act_type_id__in=act_types).values("incident_id"))
-    return matches
+    return tuple(places), tuple(act_types)
