@@ -13,9 +13,10 @@ rotation (reindex every person).
 
 from __future__ import annotations
 
+import hmac
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -108,12 +109,46 @@ def _safely(compute: Any, *args: str) -> str | None:
         return None
 
 
-def person_digests(person: Any, key: bytes) -> set[tuple[str, str]]:
-    """The (kind, digest) pairs that should point at ``person``."""
-    digests: set[tuple[str, str | None]] = set()
-    # Normalized first, so that the many spellings of one name cost one HMAC.
-    names = {_safely(normalize_person_name, name) for name in _name_variants(person) if name.strip()}
-    digests.update((Kind.NAME, blind_index(key, Domain.PERSON_NAME, name)) for name in names if name)
+class NameDigests:
+    """Blind indexes of names under one key, each name computed once.
+
+    For callers indexing many persons in one go (``index_persons``): common names then cost one
+    normalization and one HMAC for everyone who shares them. Every digest is still the keyed HMAC of the
+    normalized name under ``key``; what is kept are digests, which the database stores anyway, and only
+    as long as the caller keeps this object (one ``index_persons`` call).
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+        self._by_name: dict[str, str | None] = {}
+        self._by_normalized: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str | None:
+        """The digest of ``name`` as written, or None when it has nothing to index."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            pass
+        digest = None
+        normalized = _safely(normalize_person_name, name) if name.strip() else None
+        if normalized:
+            # Normalized first, so that the many spellings of one name cost one HMAC.
+            digest = self._by_normalized.get(normalized)
+            if digest is None:
+                digest = blind_index(self.key, Domain.PERSON_NAME, normalized)
+                self._by_normalized[normalized] = digest
+        self._by_name[name] = digest
+        return digest
+
+
+def person_digests(person: Any, key: bytes, names: NameDigests | None = None) -> set[tuple[str, str]]:
+    """The (kind, digest) pairs that should point at ``person``; ``names`` may carry name digests
+    already computed under the same ``key`` for other persons."""
+    if names is None:
+        names = NameDigests(key)
+    elif not hmac.compare_digest(names.key, key):
+        raise ValueError("These name digests were computed under another blind-index key.")
+    digests: set[tuple[str, str | None]] = {(Kind.NAME, names(name)) for name in _name_variants(person)}
     for phone in _phones(str(person.contacts or "")):
         digests.add((Kind.PHONE, _safely(lambda v: phone_index(key, v), phone)))
     for platform, handle in _handle_lines(str(person.handles or "")):
@@ -123,20 +158,47 @@ def person_digests(person: Any, key: bytes) -> set[tuple[str, str]]:
     return {(kind, digest) for kind, digest in digests if digest}
 
 
-def index_persons(persons: Iterable[Person]) -> int:
+class PersonValues(Protocol):
+    """What ``index_persons`` reads of a person: a ``Person`` with its clear values at hand, or any
+    object with the same attributes (the demo generator's rows)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    given_name: Any
+    family_name: Any
+    patronymic: Any
+    name_latin: Any
+    aliases: Any
+    contacts: Any
+    handles: Any
+
+
+def index_persons(persons: Iterable[Person] | Iterable[PersonValues], *, replace: bool = True) -> int:
     """Replace the blind indexes of ``persons`` (instances with their clear values at hand, e.g. just
-    saved or bulk-created). Needs an unsealed vault. Returns the number of index rows written."""
+    saved or bulk-created). Needs an unsealed vault. Returns the number of index rows written.
+
+    ``replace=False`` is for persons inserted in the same transaction just before (the demo generator,
+    bulk imports): they have no indexes yet, so there is nothing to delete first.
+    """
     ids: list[Any] = []
     rows: list[tuple[Any, str, str]] = []
-    key: bytes | None = None
+    names: NameDigests | None = None  # this call only: dropped with the key it was made under
+    fields = (*_NAME_FIELDS, "aliases", "contacts", "handles")
     for person in persons:
         ids.append(person.pk)
-        if not any(getattr(person, name) for name in (*_NAME_FIELDS, "aliases", "contacts", "handles")):
+        if not any(getattr(person, name) for name in fields):
             continue  # nothing to index, and a person saved empty while sealed must not fail
-        key = key or state.keys().blind_index_key
-        rows.extend((person.pk, kind, digest) for kind, digest in sorted(person_digests(person, key)))
+        names = names or NameDigests(state.keys().blind_index_key)
+        rows.extend(
+            (person.pk, kind, digest) for kind, digest in sorted(person_digests(person, names.key, names))
+        )
     with transaction.atomic():
-        PersonBlindIndex.objects.filter(person_id__in=ids).delete()
+        if replace:
+            PersonBlindIndex.objects.filter(person_id__in=ids).delete()
+        # In the order of the unique (person, kind, digest) index: consecutive inserts land on the same
+        # index pages instead of random ones, which matters once the index outgrows the page cache.
+        rows.sort()
         return insert_rows(PersonBlindIndex, ("person_id", "kind", "digest"), rows)
 
 

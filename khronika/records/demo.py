@@ -7,12 +7,14 @@ deportation, family violence, fines), weighted towards the North Caucasus.
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
 from django.db import connection, transaction
@@ -114,17 +116,12 @@ NARRATIVE_EN = (
     "He says his phone was taken and he was made to unlock it; officers read his messages in front of him. "
     "He was threatened with criminal charges and with being outed. {extra}"
 )
-EXTRAS_RU = [
-    "Адвоката к нему не допустили.",
-    "Родственники не знали, где он находится.",
-    "Его отпустили утром.",
-    "",
-]
-EXTRAS_EN = [
-    "He was denied access to a lawyer.",
-    "His relatives did not know where he was held.",
-    "He was released in the morning.",
-    "",
+# (Russian, English): both halves of a narrative tell the same story.
+EXTRAS = [
+    ("Адвоката к нему не допустили.", "He was denied access to a lawyer."),
+    ("Родственники не знали, где он находится.", "His relatives did not know where he was held."),
+    ("Его отпустили утром.", "He was released in the morning."),
+    ("", ""),
 ]
 
 
@@ -136,10 +133,11 @@ class DemoSummary:
     acts: int
 
 
-def _weighted(pairs: list[tuple[Any, int]]) -> Callable[[random.Random], Any]:
+def _weighted(pairs: list[tuple[Any, int]]) -> Callable[[random.Random, int], list[Any]]:
+    """Draw ``k`` values by weight (cumulative weights computed once, not at every draw)."""
     values = [p[0] for p in pairs]
-    weights = [p[1] for p in pairs]
-    return lambda rng: rng.choices(values, weights)[0]
+    cumulative = list(accumulate(p[1] for p in pairs))
+    return lambda rng, k: rng.choices(values, cum_weights=cumulative, k=k)
 
 
 def _unique_codes(rng: random.Random, prefix: str, count: int, taken: set[str]) -> Iterator[str]:
@@ -148,9 +146,15 @@ def _unique_codes(rng: random.Random, prefix: str, count: int, taken: set[str]) 
     Synthetic records need no cryptographic randomness, and drawing from ``secrets`` costs a system call
     per character: two million of them for 100,000 incidents.
     """
+    # Seven characters as three pairs and one: one draw and three divisions instead of seven draws.
+    pairs = [a + b for a in ALPHABET for b in ALPHABET]
+    span = len(pairs)
     produced = 0
     while produced < count:
-        code = prefix + "-" + "".join(rng.choices(ALPHABET, k=7))
+        number, first = divmod(rng.randrange(len(ALPHABET) ** 7), span)
+        number, second = divmod(number, span)
+        number, third = divmod(number, span)
+        code = f"{prefix}-{pairs[first]}{pairs[second]}{pairs[third]}{ALPHABET[number]}"
         if code not in taken:
             taken.add(code)
             produced += 1
@@ -158,16 +162,34 @@ def _unique_codes(rng: random.Random, prefix: str, count: int, taken: set[str]) 
 
 
 def _new_ids(count: int) -> Iterator[uuid.UUID]:
-    """Random (version 4) UUIDs from one read of the system's random source rather than one per id."""
-    pool = os.urandom(16 * count)
-    for start in range(0, len(pool), 16):
-        yield uuid.UUID(bytes=pool[start : start + 16], version=4)
+    """Random (version 4) UUIDs from one read of the system's random source rather than one per id.
+
+    The version and variant bits are set on the whole pool at once (two ``translate`` calls over every
+    16th byte) rather than by ``UUID(version=4)`` for each id.
+    """
+    pool = bytearray(os.urandom(16 * count))
+    pool[6::16] = pool[6::16].translate(_VERSION_4)
+    pool[8::16] = pool[8::16].translate(_RFC_4122_VARIANT)
+    raw = bytes(pool)
+    for start in range(0, len(raw), 16):
+        yield uuid.UUID(bytes=raw[start : start + 16])
+
+
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
+_RFC_4122_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
+
+
+# From this many incidents on, generate() loads as a bulk import does (a large page cache, statistics
+# refreshed at the end). Batches are large because every commit copies the pages the batch touched from
+# the WAL back into the database, and random ids touch nearly every index page: at 5,000 incidents a
+# batch, 100,000 incidents rewrote the indexes twenty times.
+BULK_LOAD = 5000
 
 
 def generate(
     size: int,
     seed: int = 2026,
-    batch: int = 5000,
+    batch: int = 20_000,
     progress: Callable[[int], None] | None = None,
     compartments: list[Compartment] | None = None,
 ) -> DemoSummary:
@@ -189,22 +211,32 @@ def generate(
         "I": set(Incident.objects.values_list("reference", flat=True)),
         "S": set(Source.objects.values_list("reference", flat=True)),
     }
-    pick_act = _weighted(ACT_MIX)
+    pick_acts = _weighted(ACT_MIX)
     written = DemoSummary(0, 0, 0, 0)
-    bulk = size >= batch
+    bulk = size >= BULK_LOAD
     if bulk and connection.vendor == "sqlite":
         # A large page cache for this connection: the unique indexes (ids, codes, ledger hashes) take
         # random keys, and with SQLite's default 2 MB cache every insert rereads index pages.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
-    for start in range(0, size, batch):
-        count = min(batch, size - start)
-        summary = _write_batch(rng, count, compartments, vocab, places, units, pick_act, taken)
-        written = DemoSummary(
-            *(a + b for a, b in zip(vars(written).values(), vars(summary).values(), strict=True))
-        )
-        if progress:
-            progress(count)
+    # A bulk load pauses the cyclic garbage collector: the rows made here (tuples of text, ids and dates)
+    # form no reference cycles, so it would find nothing, yet its full passes over a heap that grows with
+    # every batch cost seconds at 100,000 incidents. Memory is still freed by reference counting.
+    collecting = gc.isenabled()
+    if bulk:
+        gc.disable()
+    try:
+        for start in range(0, size, batch):
+            count = min(batch, size - start)
+            summary = _write_batch(rng, count, compartments, vocab, places, units, pick_acts, taken)
+            written = DemoSummary(
+                *(a + b for a, b in zip(vars(written).values(), vars(summary).values(), strict=True))
+            )
+            if progress:
+                progress(count)
+    finally:
+        if collecting:
+            gc.enable()
     if bulk:
         _refresh_statistics()
     return written
@@ -233,6 +265,7 @@ class _Vocabularies:
         self.leaves: dict[str, list[Term]] = {}
         for term in self.by_code.values():
             self.leaves.setdefault(term.vocabulary.code, []).append(term)
+        self.pks = {code: [t.pk for t in terms] for code, terms in self.leaves.items()}
 
     def get(self, vocabulary: str, code: str) -> Term:
         return self.by_code[(vocabulary, code)]
@@ -287,6 +320,7 @@ def _units(vocab: _Vocabularies) -> list[Organisation]:
 # Column lists for insert_rows: attribute names, in the order _write_batch builds its tuples.
 PERSON_FIELDS = (
     "id",
+    "vault_id",
     "pseudonym",
     "compartment_id",
     "given_name",
@@ -301,6 +335,7 @@ PERSON_FIELDS = (
 )
 INCIDENT_FIELDS = (
     "id",
+    "vault_id",
     "reference",
     "compartment_id",
     "title",
@@ -316,6 +351,7 @@ INCIDENT_FIELDS = (
 )
 ACT_FIELDS = (
     "id",
+    "vault_id",
     "incident_id",
     "act_type_id",
     "victim_id",
@@ -326,8 +362,17 @@ ACT_FIELDS = (
     "days_detained",
     "fine_rub",
 )
-SOURCE_FIELDS = ("id", "reference", "compartment_id", "source_type_id", "name", "reliability", "created_at")
-INFORMATION_FIELDS = ("id", "source_id", "incident_id", "credibility", "retrieved_on")
+SOURCE_FIELDS = (
+    "id",
+    "vault_id",
+    "reference",
+    "compartment_id",
+    "source_type_id",
+    "name",
+    "reliability",
+    "created_at",
+)
+INFORMATION_FIELDS = ("id", "vault_id", "source_id", "incident_id", "credibility", "retrieved_on")
 
 
 @dataclass
@@ -351,7 +396,8 @@ class _Batch:
         with transaction.atomic():
             for model, fields, rows in tables:
                 insert_rows(model, fields, rows)
-            index_persons(Person(**dict(zip(PERSON_FIELDS, row, strict=True))) for row in self.persons)
+            # Just inserted in this transaction: no old indexes to replace.
+            index_persons((_PersonValues(row) for row in self.persons), replace=False)
             record_events(
                 None,
                 (
@@ -363,6 +409,25 @@ class _Batch:
         return DemoSummary(len(self.incidents), len(self.persons), len(self.sources), len(self.acts))
 
 
+class _PersonValues:
+    """What ``index_persons`` reads of a demo person, straight from its row (no model instance)."""
+
+    __slots__ = ("contacts", "family_name", "given_name", "name_latin", "pk")
+    patronymic = aliases = handles = ""  # the demo leaves them empty
+
+    def __init__(self, row: tuple[Any, ...]) -> None:
+        self.pk = row[_PERSON_PK]
+        self.given_name = row[_PERSON_GIVEN]
+        self.family_name = row[_PERSON_FAMILY]
+        self.name_latin = row[_PERSON_LATIN]
+        self.contacts = row[_PERSON_CONTACTS]
+
+
+_PERSON_PK, _PERSON_GIVEN, _PERSON_FAMILY, _PERSON_LATIN, _PERSON_CONTACTS = (
+    PERSON_FIELDS.index(name) for name in ("id", "given_name", "family_name", "name_latin", "contacts")
+)
+
+
 def _write_batch(
     rng: random.Random,
     count: int,
@@ -370,107 +435,179 @@ def _write_batch(
     vocab: _Vocabularies,
     places: dict[str, list[Place]],
     units: list[Organisation],
-    pick_act: Callable[[random.Random], str],
+    pick_acts: Callable[[random.Random, int], list[str]],
     taken: dict[str, set[str]],
 ) -> DemoSummary:
+    """Make up ``count`` incidents with their rows and write them.
+
+    Everything drawn per incident is picked from lists prepared here (primary keys, names, dates as
+    text): at 100,000 incidents the model attribute look-ups and date formatting this avoids cost
+    seconds.
+    """
     region_codes = list(places)
     nc_codes = [c for c in NORTH_CAUCASUS if c in places] or region_codes
+    # (place id, region id, Russian name, English name) per region code.
+    spots = {
+        code: [(p.pk, _region(p).pk, p.name_ru, p.name_en) for p in towns] for code, towns in places.items()
+    }
+    perpetrators = [(u.pk, u.perpetrator_type_id, u.name_ru, u.name_en) for u in units]
+    acts = {
+        code: (term.pk, term.label_ru, term.label_en, "detention" in term.code, "administrative" in term.code)
+        for code, term in ((c, vocab.by_code.get(("act_type", c))) for c, _w in ACT_MIX)
+        if term is not None
+    }
+    any_act = [
+        (t.pk, t.label_ru, t.label_en, "detention" in t.code, "administrative" in t.code)
+        for t in vocab.leaves["act_type"]
+    ]
+    genders, age_bands = vocab.pks["gender"], vocab.pks["age_band"]
+    legal_articles, discovery_methods = vocab.pks["legal_article"], vocab.pks["discovery_method"]
+    source_types = vocab.pks["source_type"]
+    compartment_ids = [c.pk for c in compartments]
+    today = timezone.localdate()
+    now = timezone.now()
+    # Seven years of days, each with the two ways narratives write it.
+    days = [today - timedelta(days=n) for n in range(1, 7 * 365 + 1)]
+    days_written = [(d, d.strftime("%d.%m.%Y"), d.isoformat()) for d in days]
+    birth_years = [str(year) for year in range(1965, 2007)]
+    precisions = [Precision.DAY, Precision.MONTH, Precision.YEAR, Precision.APPROXIMATE]
+    precision_weights = list(accumulate([70, 20, 5, 5]))
+    statuses = [status.value for status in Incident.Status]
+    status_weights = list(accumulate([60, 30, 10]))
+
+    # Victims and sources already written in this batch, by compartment (see REPEAT_AFTER).
+    victims: dict[Any, list[Any]] = {c: [] for c in compartment_ids}
+    informants: dict[Any, list[Any]] = {c: [] for c in compartment_ids}
     batch = _Batch()
+    persons, incidents, acts_out = batch.persons, batch.incidents, batch.acts
+    sources, information = batch.sources, batch.information
     incident_refs = _unique_codes(rng, "I", count, taken["I"])
     person_refs = _unique_codes(rng, "P", count, taken["P"])
     source_refs = _unique_codes(rng, "S", count, taken["S"])
     ids = _new_ids(7 * count)  # a person, an incident, up to three acts, a source, its information
-    today = timezone.localdate()
-    now = timezone.now()
-    statuses = list(Incident.Status)
+    vault_ids = _new_ids(7 * count)  # the same rows' vault ids, which their ciphertexts are bound to
+    choice, random_number, randrange = rng.choice, rng.random, rng.randrange
     for _ in range(count):
-        compartment = rng.choice(compartments)
-        region_code = rng.choice(nc_codes) if rng.random() < 0.6 else rng.choice(region_codes)
-        place = rng.choice(places[region_code])
-        region = place if place.kind == Place.Kind.REGION else place.parent
-        assert region is not None  # _places lists towns under their region
-        day = today - timedelta(days=rng.randint(1, 7 * 365))
-        precision = rng.choices(
-            [Precision.DAY, Precision.MONTH, Precision.YEAR, Precision.APPROXIMATE], [70, 20, 5, 5]
-        )[0]
-        start, end = _date_range(day, precision)
-        given = rng.choice(GIVEN_NAMES)
-        family = rng.choice(FAMILY_NAMES)
-        victim_id = next(ids)
-        batch.persons.append(
-            (
-                victim_id,
-                next(person_refs),
-                compartment.pk,
-                given[0],
-                family[0] + ("а" if given[1].endswith("a") else ""),
-                f"{given[1]} {family[1]}",
-                f"{rng.randint(1965, 2006)}",
-                f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
-                vocab.any(rng, "gender").pk,
-                vocab.any(rng, "age_band").pk,
-                region.pk,
-                now,
-            )
+        compartment = choice(compartment_ids)
+        place_id, region_id, place_ru, place_en = choice(
+            spots[choice(nc_codes) if random_number() < 0.6 else choice(region_codes)]
         )
-        act_codes = {pick_act(rng) for _ in range(rng.choice([1, 1, 2, 2, 3]))}
-        act_terms = [vocab.by_code.get(("act_type", c)) or vocab.any(rng, "act_type") for c in act_codes]
-        unit = rng.choice(units)
+        day, day_ru, day_iso = choice(days_written)
+        precision = rng.choices(precisions, cum_weights=precision_weights)[0]
+        start, end = _date_range(day, precision)
+        documented = victims[compartment]
+        if len(documented) >= REPEAT_AFTER and random_number() < REPEAT_VICTIM:
+            victim_id = choice(documented)
+        else:
+            victim_id = next(ids)
+            documented.append(victim_id)
+            given_ru, given_en = choice(GIVEN_NAMES)
+            family_ru, family_en = choice(FAMILY_NAMES)
+            phone = str(randrange(100_000_000, 1_000_000_000))
+            persons.append(
+                (
+                    victim_id,
+                    next(vault_ids),
+                    next(person_refs),
+                    compartment,
+                    given_ru,
+                    family_ru + ("а" if given_en.endswith("a") else ""),
+                    f"{given_en} {family_en}",
+                    choice(birth_years),
+                    f"+7 9{phone[:2]} {phone[2:5]}-{phone[5:7]}-{phone[7:]}",
+                    choice(genders),
+                    choice(age_bands),
+                    region_id,
+                    now,
+                )
+            )
+        # dict.fromkeys: distinct act types in the order drawn (the first one titles the incident).
+        act_codes = dict.fromkeys(pick_acts(rng, choice((1, 1, 2, 2, 3))))
+        act_terms = [acts.get(code) or choice(any_act) for code in act_codes]
+        unit_id, perpetrator_type_id, unit_ru, unit_en = choice(perpetrators)
         incident_id = next(ids)
-        batch.incidents.append(
+        _pk, label_ru, label_en, _detention, _administrative = act_terms[0]
+        incidents.append(
             (
                 incident_id,
+                next(vault_ids),
                 next(incident_refs),
-                compartment.pk,
-                f"{act_terms[0].label_ru}: {place.name_ru} / {act_terms[0].label_en}: {place.name_en}",
-                _narrative(rng, place, unit, day),
+                compartment,
+                f"{label_ru}: {place_ru} / {label_en}: {place_en}",
+                _narrative(day_ru, day_iso, place_ru, place_en, unit_ru, unit_en, choice(EXTRAS)),
                 start,
                 end,
                 precision.value,
-                place.pk,
-                region.pk,
-                rng.choices(statuses, [60, 30, 10])[0].value,
+                place_id,
+                region_id,
+                rng.choices(statuses, cum_weights=status_weights)[0],
                 now,
                 now,
             )
         )
-        for term in act_terms:
-            batch.acts.append(
+        for term_id, _ru, _en, detention, administrative in act_terms:
+            acts_out.append(
                 (
                     next(ids),
+                    next(vault_ids),
                     incident_id,
-                    term.pk,
+                    term_id,
                     victim_id,
-                    unit.perpetrator_type_id,
-                    unit.pk,
-                    vocab.any(rng, "legal_article").pk if rng.random() < 0.3 else None,
-                    vocab.any(rng, "discovery_method").pk,
-                    rng.choice([None, 1, 2, 3, 10, 15, 30, 76]) if "detention" in term.code else None,
-                    rng.choice([None, 50000, 100000, 200000]) if "administrative" in term.code else None,
+                    perpetrator_type_id,
+                    unit_id,
+                    choice(legal_articles) if random_number() < 0.3 else None,
+                    choice(discovery_methods),
+                    choice(DAYS_DETAINED) if detention else None,
+                    choice(FINES_RUB) if administrative else None,
                 )
             )
-        source_id = next(ids)
-        batch.sources.append(
-            (
-                source_id,
-                next(source_refs),
-                compartment.pk,
-                vocab.any(rng, "source_type").pk,
-                f"{rng.choice(GIVEN_NAMES)[0]} (источник)",
-                rng.choice("ABCDF"),
-                now,
+        reporters = informants[compartment]
+        if len(reporters) >= REPEAT_AFTER and random_number() < REPEAT_SOURCE:
+            source_id = choice(reporters)
+        else:
+            source_id = next(ids)
+            reporters.append(source_id)
+            sources.append(
+                (
+                    source_id,
+                    next(vault_ids),
+                    next(source_refs),
+                    compartment,
+                    choice(source_types),
+                    f"{choice(GIVEN_NAMES)[0]} (источник)",
+                    choice("ABCDF"),
+                    now,
+                )
             )
-        )
-        batch.information.append(
+        information.append(
             (
                 next(ids),
+                next(vault_ids),
                 source_id,
                 incident_id,
-                rng.choice("12346"),
-                min(today, day + timedelta(days=rng.randint(0, 60))),
+                choice("12346"),
+                min(today, day + timedelta(days=randrange(61))),
             )
         )
     return batch.write()
+
+
+# Repeat victims and sources, as in real documentation: once a compartment holds a few dozen of each
+# (so small demos, the duress decoy and tests get one victim and one source per incident), some incidents
+# concern a person documented before (repeat detentions, renewed threats) and many come from a source
+# that reported before (a hotline volunteer, a lawyer, a media outlet, a partner group).
+REPEAT_AFTER = 50
+REPEAT_VICTIM = 0.15
+REPEAT_SOURCE = 0.5
+DAYS_DETAINED = [None, 1, 2, 3, 10, 15, 30, 76]
+FINES_RUB = [None, 50000, 100000, 200000]
+
+
+def _region(place: Place) -> Place:
+    """The region ``place`` lies in: itself for a region (``_places`` lists towns under their region)."""
+    region = place if place.kind == Place.Kind.REGION else place.parent
+    assert region is not None
+    return region
 
 
 def _date_range(day: date, precision: Precision) -> tuple[date, date]:
@@ -485,13 +622,17 @@ def _date_range(day: date, precision: Precision) -> tuple[date, date]:
     return day, day
 
 
-def _narrative(rng: random.Random, place: Place, unit: Organisation, day: date) -> str:
-    ru = NARRATIVE_RU.format(
-        when=day.strftime("%d.%m.%Y"), place=place.name_ru, perp=unit.name_ru, extra=rng.choice(EXTRAS_RU)
-    )
-    en = NARRATIVE_EN.format(
-        when=day.isoformat(), place=place.name_en, perp=unit.name_en, extra=rng.choice(EXTRAS_EN)
-    )
+def _narrative(
+    day_ru: str,
+    day_iso: str,
+    place_ru: str,
+    place_en: str,
+    unit_ru: str,
+    unit_en: str,
+    extra: tuple[str, str],
+) -> str:
+    ru = NARRATIVE_RU.format(when=day_ru, place=place_ru, perp=unit_ru, extra=extra[0])
+    en = NARRATIVE_EN.format(when=day_iso, place=place_en, perp=unit_en, extra=extra[1])
     return f"{ru}\n\n{en}"
 
 
