@@ -10,6 +10,15 @@ database with swapped values).
 Encoding: ``version (1 byte) | nonce (24) | ciphertext + tag (16)``; the version byte is also
 authenticated, so a ciphertext cannot be passed off as another format. ``to_text`` gives the form
 stored in text columns.
+
+Speed: reading 100,000 incidents decrypts hundreds of thousands of small values, where PyNaCl's
+public binding (seven argument checks, two cffi allocations and a copy of the plaintext per call)
+cost several times what libsodium itself does. ``decrypt`` and ``open_into`` therefore call the same
+libsodium function through PyNaCl's own cffi module (``nacl._sodium``, private but the module
+``nacl.bindings`` itself calls; PyNaCl is pinned in requirements/base.lock and the vault's tests
+exercise this path), with the checks done once here and the plaintext written straight into the
+buffer that is returned. Same function, same format, same authentication: only the Python around
+it is shorter.
 """
 
 from __future__ import annotations
@@ -18,11 +27,8 @@ import base64
 import binascii
 import secrets
 
-from nacl.bindings import (
-    crypto_aead_xchacha20poly1305_ietf_decrypt,
-    crypto_aead_xchacha20poly1305_ietf_encrypt,
-)
-from nacl.exceptions import CryptoError
+from nacl._sodium import ffi, lib  # PyNaCl's cffi binding of libsodium, which nacl.bindings wraps
+from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_encrypt
 
 from .errors import TamperedCiphertext
 
@@ -31,7 +37,12 @@ KEY_BYTES = 32
 NONCE_BYTES = 24
 TAG_BYTES = 16
 TEXT_PREFIX = "kv:"
-_FROM_URL_SAFE = bytes.maketrans(b"-_", b"+/")
+HEADER_BYTES = 1 + NONCE_BYTES
+_VERSION_BYTE = bytes([VERSION])
+# Looked up once: these run for every encrypted value read.
+_NULL = ffi.NULL
+_from_buffer = ffi.from_buffer
+_xchacha20poly1305_decrypt = lib.crypto_aead_xchacha20poly1305_ietf_decrypt
 
 
 def associated_data(purpose: str, *parts: str) -> bytes:
@@ -51,26 +62,51 @@ def _check_key(key: bytes) -> None:
 
 def encrypt(key: bytes, plaintext: bytes, ad: bytes) -> bytes:
     _check_key(key)
-    version = bytes([VERSION])
     nonce = secrets.token_bytes(NONCE_BYTES)
-    return version + nonce + crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, version + ad, nonce, key)
+    return (
+        _VERSION_BYTE
+        + nonce
+        + crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, _VERSION_BYTE + ad, nonce, key)
+    )
 
 
 def decrypt(key: bytes, blob: bytes, ad: bytes) -> bytes:
     """Plaintext, or ``TamperedCiphertext`` for any damage, wrong context or wrong key."""
-    _check_key(key)
-    if len(blob) < 1 + NONCE_BYTES + TAG_BYTES:
+    return bytes(open_into(key, blob, ad))
+
+
+def open_into(key: bytes, blob: bytes, ad: bytes) -> bytearray:
+    """``decrypt``, returning the plaintext in a new ``bytearray`` (callers that trim or decode it
+    need no further copy)."""
+    if len(key) != KEY_BYTES:
+        _check_key(key)
+    size = len(blob) - HEADER_BYTES - TAG_BYTES
+    if size < 0:
         raise TamperedCiphertext("Encrypted data is truncated: it is shorter than any valid ciphertext.")
     if blob[0] != VERSION:
         raise TamperedCiphertext(
             f"Encrypted data has format version {blob[0]}, which this Khronika does not know "
             "(written by a newer version, or damaged)."
         )
-    nonce, body = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
-    try:
-        return crypto_aead_xchacha20poly1305_ietf_decrypt(body, blob[:1] + ad, nonce, key)
-    except CryptoError:
-        raise TamperedCiphertext() from None  # no chained libsodium detail: there is none worth logging
+    plaintext = bytearray(size)
+    versioned_ad = _VERSION_BYTE + ad  # the version byte is authenticated too (checked equal above)
+    source = _from_buffer(blob)
+    # libsodium checks the tag over the whole ciphertext and associated data before it writes any
+    # plaintext, and returns -1 (writing nothing usable) for a wrong key, context or any changed bit.
+    failed = _xchacha20poly1305_decrypt(
+        _from_buffer(plaintext),
+        _NULL,
+        _NULL,
+        source + HEADER_BYTES,
+        size + TAG_BYTES,
+        versioned_ad,
+        len(versioned_ad),
+        source + 1,
+        _from_buffer(key),
+    )
+    if failed:
+        raise TamperedCiphertext()  # no libsodium detail: there is none worth logging
+    return plaintext
 
 
 def to_text(blob: bytes) -> str:
@@ -82,7 +118,9 @@ def from_text(text: str) -> bytes:
     if not text.startswith(TEXT_PREFIX):
         raise TamperedCiphertext("This value is not vault ciphertext (it lacks the kv: prefix).")
     try:
-        body = text[len(TEXT_PREFIX) :].encode("ascii").translate(_FROM_URL_SAFE)
+        # Two replace() calls beat one translate() by half: translate looks up every byte, replace
+        # copies and jumps to each (rare) "-" or "_".
+        body = text[len(TEXT_PREFIX) :].encode("ascii").replace(b"-", b"+").replace(b"_", b"/")
         # binascii's strict mode validates in C; base64.b64decode(validate=True) runs a regular
         # expression over every value, which was a third of the cost of reading a narrative.
         return binascii.a2b_base64(body + b"=" * (-len(body) % 4), strict_mode=True)

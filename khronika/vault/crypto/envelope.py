@@ -21,11 +21,11 @@ job; see docs/vault.md.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
 
-from nacl.bindings import sodium_pad, sodium_unpad
-from nacl.exceptions import CryptoError
+from nacl.bindings import sodium_pad
 
 from . import aead
 from .errors import TamperedCiphertext
@@ -41,13 +41,25 @@ def new_data_key() -> bytes:
     return secrets.token_bytes(DATA_KEY_BYTES)
 
 
+@functools.lru_cache(maxsize=256)
+def _encoded_part(part: str) -> bytes:
+    """One part of ``aead.associated_data``, for the few parts that repeat (purposes, tables, fields)."""
+    return aead.associated_data(part)
+
+
 def _record_ad(purpose: str, table: str, record_id: RecordId, *more: str) -> bytes:
+    """``aead.associated_data(purpose, table, str(record_id), *more)``, byte for byte (a test checks
+    it), with the encoding of the repeating parts cached: it was a fifth of the cost of reading a
+    short field."""
     if not table:
         raise ValueError("A table name is required to bind a ciphertext to its record.")
-    record = str(record_id)
+    record = str(record_id).encode("utf-8")
     if not record:
         raise ValueError("A record id is required to bind a ciphertext to its record.")
-    return aead.associated_data(purpose, table, record, *more)
+    ad = _encoded_part(purpose) + _encoded_part(table) + len(record).to_bytes(4, "big") + record
+    for part in more:
+        ad += _encoded_part(part)
+    return ad
 
 
 def wrap_data_key(kek: bytes, data_key: bytes, *, table: str, record_id: RecordId) -> bytes:
@@ -72,11 +84,30 @@ def encrypt_field(data_key: bytes, value: bytes, *, table: str, record_id: Recor
 
 def decrypt_field(data_key: bytes, blob: bytes, *, table: str, record_id: RecordId, field: str) -> bytes:
     """The field's plaintext, or ``TamperedCiphertext`` if it is altered, moved or the key is wrong."""
-    padded = aead.decrypt(data_key, blob, _record_ad("field", table, record_id, field))
-    try:
-        return sodium_unpad(padded, PAD_BLOCK)
-    except CryptoError:  # authenticated but badly padded: only a bug or a forged key could do this
-        raise TamperedCiphertext() from None
+    return bytes(_open_field(data_key, blob, table=table, record_id=record_id, field=field))
+
+
+def _open_field(data_key: bytes, blob: bytes, *, table: str, record_id: RecordId, field: str) -> bytearray:
+    padded = aead.open_into(data_key, blob, _record_ad("field", table, record_id, field))
+    del padded[_unpadded_length(padded) :]  # trims in place, no copy
+    return padded
+
+
+def _unpadded_length(padded: bytearray) -> int:
+    """Where ISO/IEC 7816-4 padding to ``PAD_BLOCK`` starts: the last 0x80 within the last block,
+    followed by zeros only (what libsodium's ``sodium_unpad`` accepts).
+
+    Not constant-time, unlike libsodium's, and deliberately: it runs on plaintext that has just been
+    authenticated, in the process that is about to decode, measure and render it, all in time that
+    depends on its length. Padding hides lengths in the database, which this does not touch; a
+    call into libsodium here cost as much as the rest of reading a short field.
+    """
+    size = len(padded)
+    marker = padded.rfind(0x80, size - PAD_BLOCK) if size >= PAD_BLOCK else -1
+    if marker < 0 or padded.count(0, marker + 1) != size - marker - 1:
+        # authenticated but badly padded: only a bug or a forged key could do this
+        raise TamperedCiphertext()
+    return marker
 
 
 def encrypt_text(data_key: bytes, text: str, *, table: str, record_id: RecordId, field: str) -> str:
@@ -86,5 +117,6 @@ def encrypt_text(data_key: bytes, text: str, *, table: str, record_id: RecordId,
 
 
 def decrypt_text(data_key: bytes, stored: str, *, table: str, record_id: RecordId, field: str) -> str:
+    """``decrypt_field`` for text columns: ``kv:…`` in, the text out (``TamperedCiphertext`` as there)."""
     blob = aead.from_text(stored)
-    return decrypt_field(data_key, blob, table=table, record_id=record_id, field=field).decode("utf-8")
+    return _open_field(data_key, blob, table=table, record_id=record_id, field=field).decode("utf-8")
