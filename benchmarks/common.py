@@ -7,12 +7,15 @@ object on its last line and the parent gathers them.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,3 +89,44 @@ def fresh_instance(backend: str, prefix: str, **environment: str) -> Iterator[Pa
         yield data_dir
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def served(arguments: Sequence[str], port: int, ready_path: str = "/") -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``khronika <arguments>`` (a command that serves on ``port``) until the block ends.
+
+    Returns once ``ready_path`` answers on the loopback interface (any HTTP status), so the block
+    measures a server that is up; the server inherits this process's environment (its data folder).
+    """
+    server = subprocess.Popen(  # our own interpreter and module
+        [sys.executable, "-m", "khronika.cli", *arguments], cwd=REPO, stdout=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(
+                    f"`khronika {' '.join(arguments)}` stopped (exit status {server.returncode})."
+                )
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", ready_path)
+                connection.getresponse().read()
+                connection.close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("The server did not start within two minutes.") from None
+                time.sleep(0.2)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
