@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "khronika.records",
     "khronika.vault",
     "khronika.intake",
+    "khronika.worker",
+    "khronika.aid",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -278,6 +280,10 @@ INTAKE_PHRASE_KEY_FILE = env("KHRONIKA_INTAKE_PHRASE_KEY_FILE")
 # 2-core reference machine, so 20 submissions a second use under one core. Tests use a fast setting.
 INTAKE_PHRASE_KDF = (2, 19 * 1024)
 
+# Aid coordination (khronika/aid): a detained person whose whereabouts stay unknown this long escalates
+# their case to coordinators (khronika.aid.escalation, run by the worker).
+AID_WHEREABOUTS_ESCALATION_HOURS = env_int("KHRONIKA_AID_WHEREABOUTS_ESCALATION_HOURS", 24)
+
 # Threat model 4: no IP addresses or user agents in logs. Django's own loggers never include them in
 # their messages; we add no formatter that would, and error reports carry no request data.
 LOGGING = {
@@ -303,3 +309,25 @@ PAGE_SIZE = 25
 KHRONIKA_ALERT_REVEALS_PER_HOUR = env_int("KHRONIKA_ALERT_REVEALS_PER_HOUR", 20)
 # Counted in records: exporting the incident list of a working day is normal, a whole compartment is not.
 KHRONIKA_ALERT_EXPORTS_PER_HOUR = env_int("KHRONIKA_ALERT_EXPORTS_PER_HOUR", 200)
+
+# The background worker (khronika/worker, `khronika worker`) and the notifications it sends.
+KHRONIKA_WORKER_MAX_ATTEMPTS = env_int("KHRONIKA_WORKER_MAX_ATTEMPTS", 8)
+# Waits after a failure: 10 s, 20 s, 40 s ... up to an hour (plus up to 10 % jitter).
+KHRONIKA_WORKER_BACKOFF_SECONDS = env_int("KHRONIKA_WORKER_BACKOFF_SECONDS", 10)
+KHRONIKA_WORKER_BACKOFF_MAX_SECONDS = env_int("KHRONIKA_WORKER_BACKOFF_MAX_SECONDS", 3600)
+# A claimed job is taken again by another worker when its lease runs out; a job is stopped before that.
+KHRONIKA_WORKER_LEASE_SECONDS = env_int("KHRONIKA_WORKER_LEASE_SECONDS", 60)
+KHRONIKA_WORKER_JOB_TIMEOUT_SECONDS = env_int("KHRONIKA_WORKER_JOB_TIMEOUT_SECONDS", 45)
+KHRONIKA_WORKER_POLL_SECONDS = env_int("KHRONIKA_WORKER_POLL_SECONDS", 1)
+KHRONIKA_SMTP_HOST = env("KHRONIKA_SMTP_HOST")
+KHRONIKA_SMTP_PORT = env_int("KHRONIKA_SMTP_PORT", 587)
+KHRONIKA_SMTP_USER = env("KHRONIKA_SMTP_USER")
+# Paths, read when a message is sent: the secrets themselves never sit in the settings.
+KHRONIKA_SMTP_PASSWORD_FILE = os.environ.get("KHRONIKA_SMTP_PASSWORD_FILE", "")
+KHRONIKA_SMTP_STARTTLS = env_bool("KHRONIKA_SMTP_STARTTLS", True)
+KHRONIKA_SMTP_FROM = env("KHRONIKA_SMTP_FROM", "khronika@localhost")
+KHRONIKA_WEBHOOK_SECRET_FILE = os.environ.get("KHRONIKA_WEBHOOK_SECRET_FILE", "")
+# Webhooks to loopback or private addresses are refused (server-side request forgery) unless allowed here.
+KHRONIKA_WEBHOOK_ALLOW_PRIVATE = env_bool("KHRONIKA_WEBHOOK_ALLOW_PRIVATE", False)
+# Finished jobs are deleted after this many days; an idempotency key can be reused after that.
+KHRONIKA_WORKER_KEEP_DONE_DAYS = env_int("KHRONIKA_WORKER_KEEP_DONE_DAYS", 7)

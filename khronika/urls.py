@@ -12,5 +12,7 @@ urlpatterns = [
     path("vault/", include("khronika.vault.urls")),
     path("report/", include((public_urlpatterns, "intake"))),
     path("inbox/", include((staff_urlpatterns, "inbox"))),
+    path("aid/", include("khronika.aid.urls")),
+    path("worker/", include("khronika.worker.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -115,6 +115,10 @@ class Alert(models.Model):
         REVEALS = "reveals", _("Many identities revealed in an hour")
         EXPORTS = "exports", _("Many records exported in an hour")
         URGENT_SUBMISSION = "urgent_submission", _("An anonymous report marked urgent arrived")
+        WHEREABOUTS_UNKNOWN = (
+            "whereabouts_unknown",
+            _("A detained person's whereabouts stayed unknown too long"),
+        )
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     # Empty for alerts about no account (an urgent anonymous report).

@@ -39,6 +39,9 @@ class Capability(models.TextChoices):
     PANIC = "panic", _("Seal the whole instance at once (panic button)")
     TRIAGE_INTAKE = "triage_intake", _("Read and answer anonymous reports, and record them")
     OPEN_ORIGINALS = "open_originals", _("Open the untouched originals of anonymous uploads")
+    # Aid cases are reached by membership (khronika.aid.access): this only lets a role work on cases at all.
+    CASE_WORK = "case_work", _("Work on the aid cases one is a member of")
+    MANAGE_CASES = "manage_cases", _("Open aid cases, see every case of one's compartments, assign members")
 
 
 _ALL = frozenset(Capability)
@@ -60,12 +63,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ANALYST: frozenset({Capability.VIEW_RECORDS, Capability.EXPORT}),
     # Intake volunteers turn submissions into records but cannot browse identities.
     Role.INTAKE: frozenset(
-        {Capability.VIEW_RECORDS, Capability.VIEW_SENSITIVE, Capability.EDIT_RECORDS, Capability.TRIAGE_INTAKE}
+        {
+            Capability.VIEW_RECORDS,
+            Capability.VIEW_SENSITIVE,
+            Capability.EDIT_RECORDS,
+            Capability.TRIAGE_INTAKE,
+        }
     ),
     # Lawyers, psychologists and evacuation volunteers see only the cases assigned to them (aid app).
-    Role.LAWYER: frozenset(),
-    Role.PSYCHOLOGIST: frozenset(),
-    Role.EVACUATION: frozenset(),
+    Role.LAWYER: frozenset({Capability.CASE_WORK}),
+    Role.PSYCHOLOGIST: frozenset({Capability.CASE_WORK}),
+    Role.EVACUATION: frozenset({Capability.CASE_WORK}),
 }
 
 

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from khronika.accounts.access import require_capability
 from khronika.accounts.models import User
 from khronika.accounts.roles import Capability, has_capability
+from khronika.aid.forms import OpenCaseForm
+from khronika.aid.services import existing_case_for, open_case_from_submission
 from khronika.intake import services
 from khronika.intake.conversion import incident_prefill
 from khronika.intake.forms import StaffReplyForm
@@ -76,6 +78,9 @@ def _detail(request: HttpRequest, submission: Submission, form: StaffReplyForm |
             "form": form or StaffReplyForm(),
             "may_delete": has_capability(request.user, Capability.DELETE_RECORDS),
             "may_record": has_capability(request.user, Capability.EDIT_RECORDS),
+            "aid_case": existing_case_for(submission),
+            "may_open_case": has_capability(request.user, Capability.MANAGE_CASES),
+            "open_case_form": OpenCaseForm(_user(request)),
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -163,6 +168,24 @@ def record_as_incident(request: HttpRequest, submission_id: Any) -> HttpResponse
         prefill=incident_prefill(opened),
         on_saved=lambda incident: services.mark_converted(user, submission, incident),
     )
+
+
+@require_POST
+@require_capability(Capability.TRIAGE_INTAKE)
+@require_capability(Capability.MANAGE_CASES)
+def open_aid_case(request: HttpRequest, submission_id: Any) -> HttpResponse:
+    """One step from a report to an aid case (khronika.aid.services.open_case_from_submission)."""
+    submission = _submission(submission_id)
+    user = _user(request)
+    form = OpenCaseForm(user, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a compartment you belong to for the case."))
+        return redirect("inbox:submission", submission_id=submission.id)
+    case = open_case_from_submission(user, submission, form.cleaned_data["compartment"])
+    messages.success(
+        request, _("The aid case is open. Its first task: contact the source through the inbox.")
+    )
+    return redirect("aid:case_detail", case_id=case.id)
 
 
 @require_GET

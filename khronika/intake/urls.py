@@ -20,5 +20,6 @@ staff_urlpatterns = [
     path("<uuid:submission_id>/revoke-phrase/", staff_views.revoke, name="revoke_phrase"),
     path("<uuid:submission_id>/delete/", staff_views.delete, name="delete"),
     path("<uuid:submission_id>/record/", staff_views.record_as_incident, name="record"),
+    path("<uuid:submission_id>/aid-case/", staff_views.open_aid_case, name="open_aid_case"),
     path("<uuid:submission_id>/files/<uuid:attachment_id>/", staff_views.download, name="file"),
 ]

@@ -16,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from khronika.accounts.models import Alert
 from khronika.accounts.roles import Capability, Role, has_capability
+from khronika.aid.models import CaseMember
+from khronika.aid.tests.factories import CaseFactory, InterventionFactory, TaskFactory
 from khronika.intake.sanitize import CleanFile
 from khronika.intake.services import Upload, submit
 from khronika.records.models import PlaintextExportApproval
@@ -35,6 +37,9 @@ class Rule:
     staged: bool = False
     # Fixed URL arguments that name no record (the language of a public intake page).
     arguments: tuple[tuple[str, str], ...] = ()
+    # When set, only these roles reach the URL even with the capability (a case's evacuation note: the
+    # matrix user is on the inside case with the case role matching their staff role, see CASE_ROLES).
+    roles: frozenset[Role] | None = None
 
 
 ENGLISH = (("language", "en"),)
@@ -89,6 +94,27 @@ RULES: dict[str, Rule] = {
     "inbox:delete": Rule(capability=Capability.DELETE_RECORDS, record="submission"),
     "inbox:record": Rule(capability=Capability.TRIAGE_INTAKE, record="submission"),
     "inbox:file": Rule(capability=Capability.TRIAGE_INTAKE, record="attachment"),
+    "inbox:open_aid_case": Rule(method="post", capability=Capability.MANAGE_CASES, record="submission"),
+    # Aid cases: the matrix user is a member of the inside case; a case of their compartment they are not
+    # on is reached by coordinators only (test_..._inside_and_outside_its_compartments checks it).
+    "aid:dashboard": Rule(capability=Capability.CASE_WORK),
+    "aid:case_create": Rule(capability=Capability.MANAGE_CASES),
+    "aid:case_detail": Rule(capability=Capability.CASE_WORK, record="case"),
+    "aid:case_edit": Rule(capability=Capability.MANAGE_CASES, record="case"),
+    "aid:members": Rule(capability=Capability.MANAGE_CASES, record="case"),
+    "aid:intervention_add": Rule(capability=Capability.CASE_WORK, record="case"),
+    "aid:intervention_edit": Rule(capability=Capability.CASE_WORK, record="intervention"),
+    "aid:verification_add": Rule(capability=Capability.CASE_WORK, record="case"),
+    "aid:task_add": Rule(capability=Capability.CASE_WORK, record="case"),
+    "aid:task_done": Rule(method="post", capability=Capability.CASE_WORK, record="task"),
+    "aid:detention_add": Rule(capability=Capability.CASE_WORK, record="case"),
+    "aid:evacuation_note": Rule(
+        capability=Capability.CASE_WORK,
+        record="case",
+        roles=frozenset({Role.ADMIN, Role.COORDINATOR, Role.EVACUATION}),
+    ),
+    "worker:failures": Rule(capability=Capability.MANAGE_USERS),
+    "worker:retry": Rule(method="post", capability=Capability.MANAGE_USERS),
 }
 
 # Django's admin has its own permission model (is_staff plus has_*_permission, see records/admin.py).
@@ -101,9 +127,12 @@ RECORD_KWARGS = {
     "alert": "alert_id",
     "approval": "approval_id",
     "submission": "submission_id",
+    "case": "case_id",
 }
 # Staff accounts and alerts are not in compartments: who may manage them is decided by capability alone.
-COMPARTMENTED = {"incident", "person", "evidence"}
+COMPARTMENTED = {"incident", "person", "evidence", "case", "task", "intervention"}
+# Aid cases are reached by membership (khronika/aid/access.py): each role sits on the inside case as this.
+CASE_ROLES = {Role.LAWYER: "lawyer", Role.PSYCHOLOGIST: "psychologist", Role.EVACUATION: "evacuation"}
 
 
 def url_names() -> set[str]:
@@ -137,6 +166,9 @@ def records(team):
             "person": PersonFactory(compartment=compartment),
             "evidence": EvidenceFactory(incident=incident),
             "staff": UserFactory(compartments=[compartment]),
+            "case": (case := CaseFactory(compartment=compartment)),
+            "task": TaskFactory(case=case),
+            "intervention": InterventionFactory(case=case),
         }
 
     inside = records_in(team.home)
@@ -145,12 +177,20 @@ def records(team):
     upload = Upload(CleanFile(b"synthetic", "text/plain", ".txt", ()), "note.txt")
     inside["submission"], _ = submit({"what_happened": "synthetic"}, [upload], language="en", urgent=False)
     inside["attachment"] = inside["submission"].attachments.get()
+    # A case of the home compartment that the matrix user is not on: coordinators only.
+    inside["other case"] = CaseFactory(compartment=team.home)
+    inside["other task"] = TaskFactory(case=inside["other case"])
+    inside["other intervention"] = InterventionFactory(case=inside["other case"])
     return inside, records_in(team.elsewhere)
 
 
 def record_arguments(kind: str, record: object) -> dict[str, object]:
     if kind == "attachment":  # a file is named with its report
         return {"submission_id": record.submission_id, "attachment_id": record.id}  # type: ignore[attr-defined]
+    if kind in ("task", "intervention"):  # named with their case
+        if isinstance(record, uuid.UUID):
+            return {"case_id": record, f"{kind}_id": record}
+        return {"case_id": record.case_id, f"{kind}_id": record.id}  # type: ignore[attr-defined]
     return {RECORD_KWARGS[kind]: getattr(record, "id", record)}
 
 
@@ -169,10 +209,11 @@ def test_the_rule_holds_for_every_role_inside_and_outside_its_compartments(name,
     rule = RULES[name]
     inside, outside = records
     user = UserFactory(username=f"matrix-{role}", role=role, compartments=[team.home])
+    CaseMember.objects.create(case=inside["case"], user=user, role=CASE_ROLES.get(role, "other"))
     client = Client()
     client.force_login(user)
     allowed = rule.public or rule.capability is None or has_capability(user, rule.capability)
-    allowed = allowed and not rule.staged
+    allowed = allowed and not rule.staged and (rule.roles is None or role in rule.roles)
 
     status, _ = request(client, name, rule, inside[rule.record] if rule.record else None)
     if allowed:
@@ -187,6 +228,17 @@ def test_the_rule_holds_for_every_role_inside_and_outside_its_compartments(name,
         assert (outside_status, outside_body) == (missing_status, missing_body), (
             f"{role} can tell that a {rule.record} outside its compartments exists on {name}"
         )
+
+    if rule.record in ("case", "task", "intervention"):
+        # Not on the case, though it is in the user's compartment: coordinators of it only; for anyone
+        # else it answers like a case that does not exist.
+        other_status, other_body = request(client, name, rule, inside[f"other {rule.record}"])
+        if allowed and has_capability(user, Capability.MANAGE_CASES):
+            assert other_status not in (403, 404) and other_status < 500, f"{role} should reach {name}"
+        else:
+            assert (other_status, other_body) == request(client, name, rule, uuid.uuid4()), (
+                f"{role} can tell that a case they are not on exists on {name}"
+            )
 
 
 @pytest.mark.parametrize("name", sorted(RULES))

@@ -1,0 +1,383 @@
+"""A persistent job queue in the database: what ``khronika worker`` runs (reminders, escalations, alerts).
+
+Why not django-tasks' database backend, which issue 7 suggests: as of its 0.x releases for Django 5.2
+it has no retries with backoff, no idempotency key, and a job whose worker dies with SIGKILL stays
+"running" for ever (RealOrangeOne/django-tasks issue 46, open). A missed safety check-in is exactly the
+job that must survive a killed worker, so this module is a small queue of our own, after healthchecks'
+``sendalerts`` and securedrop's ``worker.py``:
+
+- **Claiming** is a conditional UPDATE that must change exactly one row: the row's ``state`` and
+  ``attempts`` act as a version, so two workers that see the same due job cannot both take it.
+- **A lease** (``claimed_until``) comes with every claim. A worker killed mid-job leaves its lease
+  behind; once it runs out any worker takes the job again, and a worker that starts on the same host
+  requeues at once the jobs of its dead predecessors (``requeue_interrupted``). A job runs with a
+  timeout shorter than its lease, so a hung handler cannot outlive it and run twice.
+- **Retries** back off exponentially (with a little jitter, so a mail server that comes back is not hit
+  by every alert at the same second); after ``max_attempts`` the job is ``failed``, written to the
+  ledger and listed on ``/worker/failures/`` for coordinators. Nothing is dropped silently.
+- **Idempotency**: enqueuing twice with one key gives the one job, and the key travels with every
+  message a job sends (``notify.py``), so the rare resend (killed between the receiver's acceptance
+  and our commit) can be dropped by the receiver. **Every handler must be idempotent.**
+
+Payloads hold opaque ids only (threat model 1: this table is not encrypted; ``enqueue`` refuses long
+strings and nested objects). Handlers live in a module named ``jobs`` of their app, which the worker
+imports at start (``discover``)::
+
+    @register("checkins.alert")
+    def alert(payload: dict[str, Any]) -> None: ...
+
+    enqueue("checkins.alert", {"checkin": checkin.pk}, run_at=deadline, idempotency_key=f"checkin:{pk}")
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import FrameType
+from typing import Any
+from uuid import uuid4
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from khronika.worker.models import Job
+
+logger = logging.getLogger("khronika.worker")
+
+Handler = Callable[[dict[str, Any]], None]
+
+# The one registry of handlers, filled by ``@register`` when the apps' ``jobs`` modules are imported.
+# A module-level dict on purpose: registration happens at import time, like Django's own signals.
+_HANDLERS: dict[str, Handler] = {}
+_discovered = False
+_MAX_PAYLOAD_STRING = 100
+
+
+class JobError(Exception):
+    """A failure whose message is safe to store in the clear and show to coordinators.
+
+    Raise it (or ``notify.DeliveryError``) with plain words and opaque ids only: no name, address or
+    message text. Any other exception is stored as its class name alone.
+    """
+
+
+class PermanentJobError(JobError):
+    """Retrying cannot help (for example a webhook address that is not http or https): fail at once."""
+
+
+class JobTimeout(JobError):
+    """The handler ran longer than the job timeout."""
+
+
+def register(kind: str) -> Callable[[Handler], Handler]:
+    """Decorator: ``handler`` runs the jobs of ``kind``. The handler must be idempotent."""
+
+    def decorator(handler: Handler) -> Handler:
+        existing = _HANDLERS.get(kind)
+        if existing is not None and _name(existing) != _name(handler):
+            raise ValueError(f"Jobs of kind {kind!r} already have a handler: {_name(existing)}.")
+        _HANDLERS[kind] = handler
+        return handler
+
+    return decorator
+
+
+def _name(handler: Handler) -> str:
+    return f"{handler.__module__}.{getattr(handler, '__qualname__', repr(handler))}"
+
+
+def discover() -> None:
+    """Import every installed app's ``jobs`` module, so that their handlers are registered."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("jobs")
+        _discovered = True
+
+
+def _check_payload(value: Any, depth: int = 0) -> None:
+    """Threat model 1: the job table is stored in the clear, so a payload carries ids, not content."""
+    if isinstance(value, dict) and depth == 0:
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError("A job payload's keys must be strings.")
+            _check_payload(item, depth + 1)
+    elif isinstance(value, list) and depth == 1:
+        for item in value:
+            _check_payload(item, depth + 1)
+    elif isinstance(value, str):
+        if len(value) > _MAX_PAYLOAD_STRING:
+            raise ValueError("A job payload holds ids only; pass the record's id, not its text.")
+    elif not (value is None or isinstance(value, bool | int)):
+        raise TypeError("A job payload holds ids only: strings, numbers, booleans and lists of them.")
+
+
+def enqueue(
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    run_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Job:
+    """Queue a job of ``kind`` to run at ``run_at`` (default now); the same key twice -> the existing job."""
+    if not isinstance(payload, dict):
+        raise TypeError("A job payload must be a dict of ids.")
+    _check_payload(payload)
+    key = idempotency_key or f"{kind}:{uuid4().hex}"
+    try:
+        # A savepoint, so that a duplicate key does not break a caller's surrounding transaction.
+        with transaction.atomic():
+            return Job.objects.create(
+                kind=kind,
+                payload=payload,
+                run_at=run_at or timezone.now(),
+                idempotency_key=key,
+                max_attempts=settings.KHRONIKA_WORKER_MAX_ATTEMPTS,
+            )
+    except IntegrityError:
+        existing = Job.objects.filter(idempotency_key=key).first()
+        if existing is None:  # not a duplicate key after all
+            raise
+        if existing.kind != kind:
+            raise ValueError(f"The idempotency key {key!r} belongs to a job of another kind.") from None
+        return existing
+
+
+def default_worker_id() -> str:
+    """``host:pid``: a restarted worker on the same host can tell which claims belong to dead workers."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failure: base × 2^(attempts-1), capped, plus up to 10 % jitter."""
+    base = settings.KHRONIKA_WORKER_BACKOFF_SECONDS
+    delay = min(base * 2 ** max(attempts - 1, 0), settings.KHRONIKA_WORKER_BACKOFF_MAX_SECONDS)
+    jitter_ms = secrets.randbelow(int(delay * 100) + 1)  # up to 10 % of the delay, in milliseconds
+    return timedelta(seconds=delay, milliseconds=jitter_ms)
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.KHRONIKA_WORKER_LEASE_SECONDS)
+
+
+def claim_next(now: datetime, worker_id: str) -> Job | None:
+    """Take the next due job (or one whose lease ran out) for ``worker_id``, or None if there is none."""
+    due = Q(state=Job.State.QUEUED, run_at__lte=now) | Q(state=Job.State.RUNNING, claimed_until__lt=now)
+    candidates = Job.objects.filter(due).order_by("run_at", "id")
+    for job_id, state, attempts, max_attempts in candidates.values_list(
+        "id", "state", "attempts", "max_attempts"
+    )[:20]:
+        version = Job.objects.filter(id=job_id, state=state, attempts=attempts)
+        if state == Job.State.RUNNING and attempts >= max_attempts:
+            # It stopped its worker on every attempt (killed, out of memory): never run it again.
+            message = "The worker stopped while running this job on its last attempt."
+            if version.update(**_failed(now, message)) == 1:
+                _after_failure(job_id, message)
+            continue
+        claimed = version.update(
+            state=Job.State.RUNNING,
+            claimed_by=worker_id,
+            claimed_until=now + _lease(),
+            attempts=F("attempts") + 1,
+        )
+        if claimed == 1:  # exactly one row: ours. Zero: another worker took it first.
+            return Job.objects.get(id=job_id)
+    return None
+
+
+def _failed(now: datetime, message: str) -> dict[str, Any]:
+    return {
+        "state": Job.State.FAILED,
+        "finished_at": now,
+        "last_error": message,
+        "claimed_by": "",
+        "claimed_until": None,
+    }
+
+
+def _after_failure(job_id: int, message: str) -> None:
+    logger.error("Job %s failed for good: %s", job_id, message)
+    from khronika.ledger.services import Event, record_events
+
+    record_events(None, [Event("job-failed", Job._meta.label_lower, str(job_id))])
+
+
+def safe_error(exc: BaseException) -> str:
+    """What may be stored and shown about a failure: our own messages, else the exception's class only.
+
+    Threat model 1: a library's message can quote a recipient's address or a server's reply.
+    """
+    if isinstance(exc, JobError):
+        return str(exc)[:500]
+    return f"{type(exc).__name__} (details are not kept: they could contain personal data)"
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise JobTimeout in the handler after ``seconds`` (zulip's per-job timeout); main thread only."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise JobTimeout(f"The job ran longer than {seconds:g} seconds.")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_job(job: Job, worker_id: str, now: datetime | None = None) -> bool:
+    """Run one claimed job and record the outcome. True if it succeeded."""
+    handler = _HANDLERS.get(job.kind)
+    ours = Job.objects.filter(id=job.pk, state=Job.State.RUNNING, claimed_by=worker_id, attempts=job.attempts)
+    try:
+        if handler is None:
+            raise JobError(f"No handler is registered for jobs of kind {job.kind!r}.")
+        with _time_limit(settings.KHRONIKA_WORKER_JOB_TIMEOUT_SECONDS):
+            handler(dict(job.payload))
+    except Exception as exc:
+        when = now or timezone.now()
+        message = safe_error(exc)
+        # Only our own message is logged: a library's could quote an address (see safe_error).
+        logger.warning(
+            "Job %s (%s), attempt %s/%s: %s", job.pk, job.kind, job.attempts, job.max_attempts, message
+        )
+        logger.debug("Job %s failed", job.pk, exc_info=True)
+        if isinstance(exc, PermanentJobError) or job.attempts >= job.max_attempts:
+            if ours.update(**_failed(when, message)) == 1:
+                _after_failure(job.pk, message)
+        else:
+            ours.update(
+                state=Job.State.QUEUED,
+                run_at=when + backoff(job.attempts),
+                last_error=message,
+                claimed_by="",
+                claimed_until=None,
+            )
+        return False
+    finished = ours.update(
+        state=Job.State.DONE, finished_at=now or timezone.now(), claimed_by="", claimed_until=None
+    )
+    if finished != 1:  # the lease ran out and another worker took the job: it may run twice
+        logger.warning("Job %s finished after its lease ran out.", job.pk)
+    return True
+
+
+def run_due(
+    now: datetime | None = None,
+    *,
+    limit: int = 100,
+    worker_id: str = "",
+    should_stop: Callable[[], bool] | None = None,
+) -> int:
+    """Run up to ``limit`` due jobs, one after another; return how many ran (succeeded or not).
+
+    ``now`` fixes the clock (tests); ``worker_id`` defaults to ``host:pid``; ``should_stop`` is asked
+    between jobs, so that SIGTERM ends the batch after the job in hand.
+    """
+    discover()
+    who = worker_id or default_worker_id()
+    ran = 0
+    while ran < limit and not (should_stop and should_stop()):
+        job = claim_next(now or timezone.now(), who)
+        if job is None:
+            break
+        run_job(job, who, now)
+        ran += 1
+    return ran
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, belongs to someone else
+        return True
+    return True
+
+
+def requeue_interrupted(now: datetime | None = None) -> int:
+    """Give back at once the jobs held by workers of this host that are no longer running.
+
+    A worker killed with SIGKILL cannot release its claims; without this its jobs would wait for their
+    lease to run out (a minute), which a missed check-in cannot afford. Returns how many were released.
+    """
+    when = now or timezone.now()
+    prefix = f"{socket.gethostname()}:"
+    released = 0
+    held = Job.objects.filter(state=Job.State.RUNNING, claimed_by__startswith=prefix)
+    for job_id, claimed_by, attempts in held.values_list("id", "claimed_by", "attempts"):
+        pid_text = claimed_by[len(prefix) :].split(":", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
+            continue
+        # Expire the lease rather than requeue: claim_next then also applies the attempts limit.
+        released += Job.objects.filter(
+            id=job_id, state=Job.State.RUNNING, claimed_by=claimed_by, attempts=attempts
+        ).update(claimed_until=when - timedelta(microseconds=1))
+    if released:
+        logger.info("Released %s job(s) of stopped workers.", released)
+    return released
+
+
+def retry(job: Job, actor: Any) -> bool:
+    """A coordinator gives a failed job a fresh set of attempts, now. Ledgered. False if not failed."""
+    from khronika.ledger.services import record
+
+    with transaction.atomic():
+        changed = Job.objects.filter(id=job.pk, state=Job.State.FAILED).update(
+            state=Job.State.QUEUED, attempts=0, run_at=timezone.now(), finished_at=None
+        )
+        if changed:
+            record(actor, "job-retry", job)
+    return changed == 1
+
+
+def prune(now: datetime | None = None, *, batch: int = 1000) -> int:
+    """Delete done jobs older than ``KHRONIKA_WORKER_KEEP_DONE_DAYS``; failed jobs stay until retried.
+
+    Within that window an idempotency key still finds its job, so a late duplicate enqueue is ignored.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.KHRONIKA_WORKER_KEEP_DONE_DAYS)
+    old = Job.objects.filter(state=Job.State.DONE, finished_at__lt=cutoff).values_list("id", flat=True)
+    deleted, _ = Job.objects.filter(id__in=list(old[:batch])).delete()
+    return deleted
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """How the queue is doing, for pages that must say when delivery cannot be guaranteed."""
+
+    due: int  # waiting and due now
+    retrying: int  # waiting after at least one failed attempt
+    failed: int
+    oldest_due_seconds: float  # how long the oldest due job has waited; large means no worker runs
+
+
+def backlog(kind_prefix: str = "", now: datetime | None = None) -> Backlog:
+    """The queue's state for jobs whose kind starts with ``kind_prefix`` (e.g. ``"checkins."``)."""
+    when = now or timezone.now()
+    jobs = Job.objects.filter(kind__startswith=kind_prefix)
+    due = jobs.filter(state=Job.State.QUEUED, run_at__lte=when)
+    oldest = due.order_by("run_at").values_list("run_at", flat=True).first()
+    return Backlog(
+        due=due.count(),
+        retrying=jobs.filter(state=Job.State.QUEUED, attempts__gt=0).count(),
+        failed=jobs.filter(state=Job.State.FAILED).count(),
+        oldest_due_seconds=(when - oldest).total_seconds() if oldest else 0.0,
+    )
