@@ -121,8 +121,11 @@ def test_killed_workers_lose_no_alert_and_resend_at_most_once_per_kill(receivers
     seen, smtp_port, web_port = receivers
     secret_file = tmp_path / "webhook.secret"
     secret_file.write_bytes(SECRET)
+    # The workers share an SQLite file of their own in both suite runs (the test reads its job table):
+    # under scripts/with-postgres they must not follow DATABASE_URL to the suite's server.
+    inherited = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
     env = {
-        **os.environ,
+        **inherited,
         "KHRONIKA_DATA_DIR": str(tmp_path / "data"),
         "KHRONIKA_SMTP_HOST": "127.0.0.1",
         "KHRONIKA_SMTP_PORT": str(smtp_port),
