@@ -22,8 +22,6 @@ Threats this answers:
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import secrets
 import unicodedata
@@ -34,6 +32,8 @@ from pathlib import Path
 from argon2.low_level import Type, hash_secret_raw
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from khronika.secret_files import create_secret_file
 
 PHRASE_WORDS = 7
 LANGUAGES = ("ru", "en")
@@ -147,7 +147,7 @@ def _salt_and_pepper(path: Path) -> tuple[bytes, bytes]:
                 "exist. Restore it from a backup, or unset KHRONIKA_INTAKE_PHRASE_KEY_FILE on a new "
                 "instance to have one made in the data folder."
             )
-        _create_key_file(path)
+        create_secret_file(path, SALT_BYTES + PEPPER_BYTES)
     if path.stat().st_mode & 0o077:
         # Threat: another account on the machine copying the pepper, then testing phrases against a
         # copy of the database.
@@ -165,20 +165,3 @@ def _salt_and_pepper(path: Path) -> tuple[bytes, bytes]:
             f"{SALT_BYTES + PEPPER_BYTES} bytes written as hexadecimal). Restore it from a backup."
         )
     return material[:SALT_BYTES], material[SALT_BYTES:]
-
-
-def _create_key_file(path: Path) -> None:
-    """Write a new salt and pepper so no process ever reads half a file, and two processes starting at
-    once agree on one file (the first link wins; the loser reads the winner's)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_bytes(SALT_BYTES + PEPPER_BYTES).hex() + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        temporary.unlink()

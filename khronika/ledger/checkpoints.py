@@ -9,10 +9,7 @@ hash, and the cut chain no longer reaches the signed entry.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +24,7 @@ from khronika.ledger.chain import GENESIS_HASH
 from khronika.ledger.models import Checkpoint, LedgerEntry
 from khronika.ledger.proof import InvalidCheckpoint, SignedCheckpoint, checkpoint_message
 from khronika.ledger.services import Break
+from khronika.secret_files import create_secret_file
 
 KEY_FILE_NAME = "ledger-signing.key"
 
@@ -43,7 +41,7 @@ def signing_key() -> SigningKey:
     """
     path = key_path()
     if not path.exists():
-        _create_key(path)
+        create_secret_file(path, 32)
     if path.stat().st_mode & 0o077:
         # A key others can read lets them sign checkpoints for a rewritten ledger.
         raise ImproperlyConfigured(
@@ -57,22 +55,6 @@ def signing_key() -> SigningKey:
     if len(seed) != 32:
         raise ImproperlyConfigured(f"The ledger signing key {path} is damaged. Restore it from a backup.")
     return SigningKey(seed)
-
-
-def _create_key(path: Path) -> None:
-    """Write a new key so that no other process ever reads a half-written file or loses a race."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_bytes(32).hex() + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileExistsError):  # another process made the key first: theirs wins
-            os.link(temporary, path)
-    finally:
-        temporary.unlink()
 
 
 def public_key_hex() -> str:

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from khronika.intake import receipts
+from khronika.secret_files import create_secret_file
 
 PHRASE = "pottery mango relic velvet anchor dwelling oat"
 
@@ -54,7 +55,7 @@ def test_a_file_made_meanwhile_by_another_process_wins(data_dir):
     path = data_dir / receipts.KEY_FILE_NAME
     path.write_text(bytes(range(48)).hex())
     path.chmod(0o600)
-    receipts._create_key_file(path)
+    create_secret_file(path, receipts.SALT_BYTES + receipts.PEPPER_BYTES)
     assert path.read_text() == bytes(range(48)).hex()
     assert list(data_dir.iterdir()) == [path]
 
