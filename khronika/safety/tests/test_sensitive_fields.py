@@ -1,0 +1,40 @@
+"""Handles, numbers, addresses, narratives, evidence references and moderators' notes are encrypted at
+rest, and an unconfirmed entry stores no lookup hash (threat model 1: a seized database)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from khronika.safety import services
+from khronika.safety.models import Channel, Decision, Entry, Report
+from khronika.safety.tests.factories import PHONE
+from khronika.vault.fields import sensitive_field_names
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sensitive_fields_are_exactly_the_identifying_and_narrative_ones():
+    assert sensitive_field_names(Entry) == ["identifier", "address", "summary"]
+    assert sensitive_field_names(Report) == ["evidence", "narrative"]
+    assert sensitive_field_names(Decision) == ["note"]
+
+
+def test_the_database_holds_ciphertext_and_no_hash_of_an_unconfirmed_number():
+    report = services.report(
+        PHONE,
+        channel=Channel.STAFF,
+        origin="staff:1",
+        actor=None,
+        evidence="synthetic screenshot",
+        narrative="synthetic",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT identifier, hash_prefix, hash_suffix FROM safety_entry")
+        identifier, prefix, suffix = cursor.fetchone()
+        cursor.execute("SELECT evidence, narrative FROM safety_report")
+        evidence, narrative = cursor.fetchone()
+    assert identifier.startswith("kv:") and "5550123" not in identifier
+    assert (prefix, suffix) == (None, "")
+    assert evidence.startswith("kv:") and narrative.startswith("kv:")
+    assert Report.objects.get(id=report.id).narrative == "synthetic"
