@@ -1,0 +1,84 @@
+"""Stage 4: the report of a published counts release, as HTML (the public pages) and PDF.
+
+Everything shown comes from the release's stored, already noisy figures: rendering a report reads no
+record and spends no privacy budget, so it may be repeated for anyone, in either language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from khronika.aid.rendering import html_to_pdf
+from khronika.publishing import charts
+from khronika.publishing.models import Release
+from khronika.publishing.tiles import OTHER_REGION
+from khronika.records.models import Place, Term
+
+
+def _names(language: str, codes: list[str]) -> dict[str, str]:
+    field = "name_ru" if language == "ru" else "name_en"
+    names = dict(Place.objects.filter(code__in=codes).values_list("code", field))
+    names[OTHER_REGION] = _("Abroad or unknown")
+    return names
+
+
+def _act_labels(language: str) -> dict[str, str]:
+    field = "label_ru" if language == "ru" else "label_en"
+    return dict(Term.objects.filter(vocabulary__code="act_type").values_list("code", field))
+
+
+def stored_estimates() -> list[dict[str, Any]]:
+    """Estimate rows stored by the estimation app, if it is installed and has any (method, stratum,
+    estimate, lower, upper). Published with their intervals, never as a bare number."""
+    configs = [c for c in apps.get_app_configs() if c.name == "khronika.estimation"]
+    wanted = {"estimate", "lower", "upper"}
+    for model in (m for c in configs for m in c.get_models()):
+        names = {f.name for f in model._meta.get_fields()}
+        if wanted <= names:
+            rows = []
+            for row in model._default_manager.all()[:50]:
+                rows.append(
+                    {
+                        "method": getattr(row, "method", ""),
+                        "stratum": getattr(row, "stratum", "") or getattr(row, "label", ""),
+                        "estimate": row.estimate,  # type: ignore[attr-defined]  # any model with these fields
+                        "lower": row.lower,  # type: ignore[attr-defined]
+                        "upper": row.upper,  # type: ignore[attr-defined]
+                    }
+                )
+            return rows
+    return []
+
+
+def report_context(release: Release, language: str) -> dict[str, Any]:
+    """What the report templates show, in ``language``."""
+    with translation.override(language):
+        tables: dict[str, list[list[Any]]] = release.figures.get("tables", {})
+        context: dict[str, Any] = {"release": release, "figures": release.figures, "language": language}
+        if "act_type" in tables:
+            labels = _act_labels(language)
+            context["by_act"] = [(labels.get(code, code), n) for code, n in tables["act_type"]]
+        if "region" in tables:
+            values = {code: n for code, n in tables["region"]}
+            names = _names(language, list(values))
+            context["by_region"] = [(names.get(c, c), n) for c, n in tables["region"] if n is not None]
+            context["map_svg"] = charts.tile_map(
+                values, lambda code: names.get(code, code), _("Documented acts by federal subject")
+            )
+        if "period" in tables:
+            series = [(label, n) for label, n in tables["period"]]
+            context["by_period"] = series
+            context["timeline_svg"] = charts.timeline(series, _("Acts documented by period"))
+        context["estimates"] = stored_estimates()
+    return context
+
+
+def report_pdf(release: Release, language: str) -> bytes:
+    with translation.override(language):
+        html = render_to_string("publishing/print/report.html", report_context(release, language))
+    return html_to_pdf(html)
