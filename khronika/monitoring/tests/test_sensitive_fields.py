@@ -1,0 +1,27 @@
+"""Article texts, titles and addresses, feed addresses and extracted values (which hold names) are
+vault fields: a seized database must not show what the group reads or whom the articles name."""
+
+import pytest
+
+from khronika.monitoring.models import Article, Candidate, Feed
+from khronika.monitoring.tests.factories import candidate_in
+from khronika.vault.fields import sensitive_field_names
+
+
+def test_the_sensitive_fields_are_exactly_the_ones_that_can_name_someone_or_an_article():
+    assert sensitive_field_names(Feed) == ["url", "title"]
+    assert sensitive_field_names(Article) == ["url", "title", "text", "sha256"]
+    assert sensitive_field_names(Candidate) == ["extracted"]
+
+
+@pytest.mark.django_db
+def test_the_stored_row_holds_no_readable_text(team):
+    candidate = candidate_in(
+        team.home, text="Синтетический Маркерович задержан", extracted={"people": "Маркерович"}
+    )
+
+    raw = Article.objects.filter(pk=candidate.article_id).values_list("text", "title", "url").get()
+    raw_extracted = Candidate.objects.filter(pk=candidate.pk).values_list("extracted", flat=True).get()
+
+    assert all("Маркерович" not in str(value) and "news.example" not in str(value) for value in raw)
+    assert "Маркерович" not in str(raw_extracted)
