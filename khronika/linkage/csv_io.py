@@ -1,0 +1,148 @@
+"""The person CSV that ``khronika link dedupe`` reads and the cluster CSV it writes (docs/data-format.md).
+
+Reading collects every bad row with its line number instead of stopping at the first, so the person
+who prepared the file can fix them all at once; the caller decides whether to skip them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from khronika.linkage import normalise
+from khronika.linkage.types import ClusterAssignment, PersonRecord
+
+PERSON_COLUMNS = (
+    "record_id",
+    "given_name",
+    "family_name",
+    "patronymic",
+    "birth_date",
+    "age",
+    "incident_date",
+    "region",
+    "town",
+    "source",
+)
+CLUSTER_COLUMNS = ("record_id", "cluster_id", "match_probability")
+MAX_AGE = 120
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read (not UTF-8, not a CSV, columns missing)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+
+def read_persons(path: Path) -> tuple[list[PersonRecord], list[RowError]]:
+    """Good rows as records, and one error per bad row (line numbers count the header as line 1)."""
+    records: list[PersonRecord] = []
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [column for column in PERSON_COLUMNS if column not in (reader.fieldnames or [])]
+            if missing:
+                raise UnreadableFile(
+                    _("The first line must name the columns; these are missing: %(columns)s.")
+                    % {"columns": ", ".join(missing)}
+                )
+            for row in reader:
+                line = reader.line_num
+                try:
+                    record = _record(row)
+                except ValueError as exc:
+                    errors.append(RowError(line, str(exc)))
+                    continue
+                if record.record_id in seen:
+                    errors.append(
+                        RowError(line, _("record_id %(id)s appears twice.") % {"id": record.record_id})
+                    )
+                    continue
+                seen.add(record.record_id)
+                records.append(record)
+    except UnicodeDecodeError:
+        raise UnreadableFile(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
+    except csv.Error as exc:
+        raise UnreadableFile(
+            _("The file is not a readable CSV file (%(reason)s).") % {"reason": exc}
+        ) from None
+    return records, errors
+
+
+def _record(row: dict[str, str | None]) -> PersonRecord:
+    if None in row:  # csv puts the cells beyond the header under the key None
+        raise ValueError(_("The row has more cells than the header has columns."))
+    value = {column: (row.get(column) or "").strip() for column in PERSON_COLUMNS}
+    if not value["record_id"]:
+        raise ValueError(_("record_id is empty."))
+    for column in ("birth_date", "incident_date"):
+        try:
+            normalise.parse_partial_date(value[column])
+        except ValueError:
+            raise ValueError(
+                _("%(column)s “%(value)s” is not a date written as YYYY, YYYY-MM or YYYY-MM-DD.")
+                % {"column": column, "value": value[column]}
+            ) from None
+    age: int | None = None
+    if value["age"]:
+        if not value["age"].isdigit() or int(value["age"]) > MAX_AGE:
+            raise ValueError(
+                _("age “%(value)s” is not a whole number of years from 0 to %(max)s.")
+                % {"value": value["age"], "max": MAX_AGE}
+            )
+        age = int(value["age"])
+    return PersonRecord(
+        record_id=value["record_id"],
+        given_name=value["given_name"],
+        family_name=value["family_name"],
+        patronymic=value["patronymic"],
+        birth_date=value["birth_date"],
+        age=age,
+        incident_date=value["incident_date"],
+        region=value["region"],
+        town=value["town"],
+        source=value["source"],
+    )
+
+
+def write_persons(path: Path, records: Iterable[PersonRecord]) -> None:
+    """Write records in the person CSV format (used by tests and to export generated sets)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(PERSON_COLUMNS)
+        for r in records:
+            writer.writerow(
+                [
+                    r.record_id,
+                    r.given_name,
+                    r.family_name,
+                    r.patronymic,
+                    r.birth_date,
+                    "" if r.age is None else r.age,
+                    r.incident_date,
+                    r.region,
+                    r.town,
+                    r.source,
+                ]
+            )
+
+
+def write_clusters(path: Path, assignments: Iterable[ClusterAssignment]) -> None:
+    """Write ``record_id, cluster_id, match_probability``, one row per input record."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CLUSTER_COLUMNS)
+        for assignment in assignments:
+            writer.writerow(
+                [assignment.record_id, assignment.cluster_id, f"{assignment.match_probability:.4f}"]
+            )

@@ -1,0 +1,118 @@
+"""``khronika link dedupe INPUT.csv --output CLUSTERS.csv``: find the records that are one person.
+
+Works on files only: it opens no database and needs no unsealed vault. The exchange between
+organisations (``link encode`` / ``link match``) lives in ``khronika/linkage/cli_exchange.py`` and is
+added here when that module is present.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from khronika.linkage.csv_io import UnreadableFile, read_persons, write_clusters
+
+MAX_ERRORS_SHOWN = 20
+
+
+def _exchange() -> ModuleType | None:
+    """The exchange subcommands, if that module is installed (it is built separately)."""
+    try:
+        return importlib.import_module("khronika.linkage.cli_exchange")
+    except ModuleNotFoundError as exc:
+        if exc.name != "khronika.linkage.cli_exchange":
+            raise
+        return None
+
+
+class Command(BaseCommand):
+    help = "Record linkage: find the records that describe the same person."
+    requires_system_checks: list[str] = []  # files only: no database, no vault
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        dedupe = sub.add_parser(
+            "dedupe",
+            help="Group the records of a person CSV that describe the same person.",
+            description="Reads record_id, given_name, family_name, patronymic, birth_date, age, "
+            "incident_date, region, town, source; writes record_id, cluster_id, match_probability.",
+        )
+        dedupe.add_argument("input", type=Path, metavar="INPUT.csv")
+        dedupe.add_argument("--output", type=Path, required=True, metavar="CLUSTERS.csv")
+        dedupe.add_argument(
+            "--skip-bad-rows",
+            action="store_true",
+            help="Link the good rows and leave out the bad ones (they are listed).",
+        )
+        dedupe.add_argument("--force", action="store_true", help="Overwrite CLUSTERS.csv if it exists.")
+        exchange = _exchange()
+        if exchange is not None:
+            exchange.add_subcommands(sub)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "dedupe":
+            self._dedupe(options["input"], options["output"], options["skip_bad_rows"], options["force"])
+            return
+        exchange = _exchange()
+        if exchange is None:  # argparse only offers actions that exist; kept for a clear message
+            raise CommandError(_("Unknown action %(action)s.") % {"action": options["action"]})
+        exchange.run(options)
+
+    def _dedupe(self, source: Path, output: Path, skip_bad_rows: bool, force: bool) -> None:
+        if not source.is_file():
+            raise CommandError(_("There is no file %(path)s.") % {"path": source})
+        if output.exists() and not force:
+            raise CommandError(
+                _("%(path)s already exists. Choose another name or add --force.") % {"path": output}
+            )
+        if not output.parent.is_dir():
+            raise CommandError(_("The folder %(path)s does not exist.") % {"path": output.parent})
+        try:
+            records, errors = read_persons(source)
+        except UnreadableFile as exc:
+            raise CommandError(str(exc)) from exc
+        for error in errors[:MAX_ERRORS_SHOWN]:
+            self.stderr.write(
+                _("Line %(line)s: %(message)s") % {"line": error.line, "message": error.message}
+            )
+        if len(errors) > MAX_ERRORS_SHOWN:
+            self.stderr.write(_("… and %(count)s more bad rows.") % {"count": len(errors) - MAX_ERRORS_SHOWN})
+        if errors and not skip_bad_rows:
+            raise CommandError(
+                _(
+                    "%(count)s rows cannot be read; nothing was written. Correct them, or add "
+                    "--skip-bad-rows to link the other rows without them."
+                )
+                % {"count": len(errors)}
+            )
+        # Imported here: Splink and DuckDB take seconds to load; the errors above need not wait.
+        from khronika.linkage.model import link
+
+        started = time.monotonic()
+        self.stdout.write(_("Linking %(count)s records…") % {"count": len(records)})
+        result = link(records)
+        write_clusters(output, result.assignments)
+        clusters = len({a.cluster_id for a in result.assignments})
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "%(records)s records in %(clusters)s clusters, %(pairs)s uncertain pairs, "
+                    "%(skipped)s bad rows left out, in %(seconds).0f s; written to %(path)s."
+                )
+                % {
+                    "records": len(records),
+                    "clusters": clusters,
+                    "pairs": len(result.uncertain_pairs),
+                    "skipped": len(errors),
+                    "seconds": time.monotonic() - started,
+                    "path": output,
+                }
+            )
+        )

@@ -1,0 +1,399 @@
+"""The linkage model: Splink on DuckDB in memory, trained without labels, over the keys of ``normalise``.
+
+The stages follow Splink's pipeline: features (one row per mention, keys only) → blocking (which pairs
+are compared at all) → comparisons (how alike a pair is, field by field, in levels) → training (EM
+learns how often each level occurs among true matches and among non-matches) → prediction (a match
+probability for each compared pair) → clustering (connected pairs above the threshold form one
+presumed person).
+
+Threat: the names and dates compared here are decrypted identities. DuckDB runs in memory with
+spilling to disk switched off (``temp_directory`` empty) and a memory limit, so a large job fails
+for want of memory rather than writing clear text to a temporary file; Splink materialises its
+tables inside that in-memory database. ``khronika/linkage/tests/test_no_spill_files.py`` proves a run
+writes no file.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import duckdb
+import pandas as pd  # type: ignore[import-untyped]  # pandas-stubs is not in the lock
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
+
+from khronika.linkage import normalise
+from khronika.linkage.types import ClusterAssignment, LinkageResult, PersonRecord, UncertainPair
+
+log = logging.getLogger(__name__)
+
+MATCH_THRESHOLD = 0.8
+"""Pairs at or above this probability join one cluster."""
+REVIEW_BAND = (0.4, 0.97)
+"""Pairs whose probability falls in this band are shown to a reviewer, whichever side they fell on."""
+DEFAULT_MEMORY_LIMIT = "4GB"
+MIN_TRAINING_RECORDS = 1000
+"""Smaller lists are trained together with synthetic strangers (see ``link``)."""
+_SYNTHETIC_PREFIX = "~synthetic~"
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """How a run is tuned; the defaults are the ones the benchmarks measured."""
+
+    match_threshold: float = MATCH_THRESHOLD
+    review_band: tuple[float, float] = REVIEW_BAND
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    threads: int = 2
+    seed: int = 7
+
+
+def dedupe(records: Sequence[PersonRecord]) -> list[ClusterAssignment]:
+    """Group mentions of one person into clusters; one assignment per record, in input order."""
+    return link(records).assignments
+
+
+def link(records: Sequence[PersonRecord], options: ModelOptions | None = None) -> LinkageResult:
+    """Clusters with probabilities and the uncertain pairs, for ``records`` (whose ids must be unique)."""
+    options = options or ModelOptions()
+    ids = [record.record_id for record in records]
+    if len(set(ids)) != len(ids):
+        raise ValueError("Two records have the same record_id; every record needs its own.")
+    if len(records) < 2:
+        return LinkageResult([ClusterAssignment(rid, rid, 1.0) for rid in ids], [])
+    try:
+        frame = features([*records, *_synthetic_strangers(len(records), options.seed)])
+        pairs, clusters = _run_splink(frame, options)
+    finally:
+        normalise.forget()
+    return _result(ids, pairs, clusters, options)
+
+
+def _synthetic_strangers(count: int, seed: int) -> list[PersonRecord]:
+    """Made-up records that let EM learn on a short list; they never reach the output.
+
+    Unsupervised training needs a population: on a list of a few dozen records EM has too few pairs
+    to learn from, and the prior can come out as 0. Generated people (``generator``) give it one;
+    ``_result`` keeps only the caller's records and their pairs.
+    """
+    if count >= MIN_TRAINING_RECORDS:
+        return []
+    from khronika.linkage.generator import generate
+
+    strangers = generate(MIN_TRAINING_RECORDS - count, seed=seed).records
+    return [replace(record, record_id=_SYNTHETIC_PREFIX + record.record_id) for record in strangers]
+
+
+# Features ---------------------------------------------------------------------------------------
+
+
+def _identifier_column(name: str) -> str:
+    return "id_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def features(records: Sequence[PersonRecord]) -> pd.DataFrame:
+    """One row of comparison keys per mention; no raw name leaves this function."""
+    rows: list[dict[str, Any]] = []
+    for record in records:
+        given, family = normalise.order_names(record.given_name, record.family_name)
+        group = normalise.given_name_group(given)
+        given_key = normalise.skeleton(normalise.first_word(given))
+        family_key = normalise.skeleton(family)
+        incident = normalise.parse_partial_date(record.incident_date)
+        birth = normalise.birth_range(normalise.parse_partial_date(record.birth_date), record.age, incident)
+        place = normalise.resolve_place(record.region, record.town)
+        row: dict[str, Any] = {
+            "unique_id": record.record_id,
+            "given_key": given_key or None,
+            "given_group": list(group) or None,
+            "given_canon": group[0] if group else None,
+            "given_cons": normalise.consonant_key(given_key) or None,
+            "family_key": family_key or None,
+            "family_cons": normalise.consonant_key(family_key) or None,
+            "patronymic_key": normalise.skeleton(record.patronymic) or None,
+            "birth_first": birth.first.toordinal() if birth else None,
+            "birth_last": birth.last.toordinal() if birth else None,
+            "birth_day": birth is not None and birth.precision == "day",
+            "birth_year": (birth.first.year + (birth.last - birth.first).days // 730) if birth else None,
+            "incident_first": incident.first.toordinal() if incident else None,
+            "incident_last": incident.last.toordinal() if incident else None,
+            "incident_month": incident.first.strftime("%Y-%m") if incident else None,
+            "region_code": place.region or None,
+            "town_key": place.town or None,
+        }
+        for name, value in record.identifiers.items():
+            row[_identifier_column(name)] = normalise.skeleton(value) or value.strip().lower() or None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# Comparisons ------------------------------------------------------------------------------------
+
+
+def _level(sql: str, label: str, m: float | None = None, u: float | None = None) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    if m is not None:
+        level["m_probability"] = m
+    if u is not None:
+        level["u_probability"] = u
+    return level
+
+
+def _null(sql: str) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": "missing", "is_null_level": True}
+
+
+_JW = "jaro_winkler_similarity"
+# A shared common family name (Иванов) says less than a rare one: term-frequency adjustment.
+_TF_FAMILY = {"tf_adjustment_column": "family_key", "tf_adjustment_weight": 1.0}
+_GIVEN_AGREE = "list_has_any(given_group_l, given_group_r)"
+_GIVEN_CLOSE = f"(given_cons_l = given_cons_r OR {_JW}(given_key_l, given_key_r) >= 0.88)"
+_FAMILY_CLOSE = f"(family_cons_l = family_cons_r OR {_JW}(family_key_l, family_key_r) >= 0.9)"
+
+
+def _name_comparison() -> cl.CustomComparison:
+    """Given and family name together, because a source may swap them (name order)."""
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_levels=[
+            _null(
+                "(family_key_l IS NULL OR family_key_r IS NULL)"
+                " AND (given_key_l IS NULL OR given_key_r IS NULL)"
+            ),
+            _level(f"family_key_l = family_key_r AND {_GIVEN_AGREE}", "both agree", 0.7, 0.00001)
+            | _TF_FAMILY,
+            _level(
+                "given_key_l = family_key_r AND family_key_l = given_key_r", "swapped order", 0.05, 0.000001
+            ),
+            _level(
+                f"family_key_l = family_key_r AND {_GIVEN_CLOSE}", "family agrees, given close", 0.08, 0.0001
+            ),
+            _level(f"{_FAMILY_CLOSE} AND ({_GIVEN_AGREE} OR {_GIVEN_CLOSE})", "both close", 0.08, 0.0002),
+            _level(
+                "family_key_l = family_key_r AND (given_key_l IS NULL OR given_key_r IS NULL)",
+                "family agrees, one given missing",
+                0.02,
+                0.001,
+            ),
+            _level(
+                f"{_GIVEN_AGREE} AND (family_key_l IS NULL OR family_key_r IS NULL)",
+                "given agrees, one family missing",
+                0.02,
+                0.01,
+            ),
+            _level("family_key_l = family_key_r", "family agrees only", 0.02, 0.003),
+            _level("ELSE", "different", 0.03, 0.98),
+        ],
+    )
+
+
+def _patronymic_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="patronymic",
+        comparison_levels=[
+            _null("patronymic_key_l IS NULL OR patronymic_key_r IS NULL"),
+            _level("patronymic_key_l = patronymic_key_r", "same", 0.85, 0.01),
+            _level(f"{_JW}(patronymic_key_l, patronymic_key_r) >= 0.88", "close", 0.1, 0.01),
+            _level("ELSE", "different", 0.05, 0.98),
+        ],
+    )
+
+
+def _range_comparison(name: str, window_days: Sequence[int]) -> cl.CustomComparison:
+    """Two day ranges: the same day, overlapping ranges (precision allowing), then within each window."""
+    first, last = f"{name}_first", f"{name}_last"
+    gap = (
+        f"greatest({first}_l - {last}_r, {first}_r - {last}_l, 0)"  # days between the ranges, 0 if they meet
+    )
+    levels: list[Any] = [
+        _null(f"{first}_l IS NULL OR {first}_r IS NULL"),
+        _level(
+            f"{first}_l = {first}_r AND {last}_l = {last}_r AND {first}_l = {last}_l",
+            "same day",
+        ),
+        _level(f"{gap} = 0", "ranges overlap"),
+    ]
+    levels += [_level(f"{gap} <= {days}", f"within {days} days") for days in window_days]
+    levels.append(_level("ELSE", "far apart"))
+    return cl.CustomComparison(output_column_name=name, comparison_levels=levels)
+
+
+def _place_comparison() -> cl.CustomComparison:
+    """Town within region: the same town, or the same region when a town is missing or unlisted."""
+    return cl.CustomComparison(
+        output_column_name="place",
+        comparison_levels=[
+            _null(
+                "(region_code_l IS NULL OR region_code_r IS NULL)"
+                " AND (town_key_l IS NULL OR town_key_r IS NULL)"
+            ),
+            _level("town_key_l = town_key_r", "same town"),
+            _level(
+                "region_code_l = region_code_r AND (town_key_l IS NULL OR town_key_r IS NULL)",
+                "same region, one town missing",
+            ),
+            _level("region_code_l = region_code_r", "same region, towns differ"),
+            _level("ELSE", "different"),
+        ],
+    )
+
+
+def comparisons(frame: pd.DataFrame) -> list[cl.CustomComparison | cl.JaroWinklerAtThresholds]:
+    """Every comparison of the model, plus one text comparison per extra identifier present."""
+    result: list[cl.CustomComparison | cl.JaroWinklerAtThresholds] = [
+        _name_comparison(),
+        _patronymic_comparison(),
+        _range_comparison("birth", [366, 1830]),
+        _range_comparison("incident", [31, 366]),
+        _place_comparison(),
+    ]
+    for column in sorted(c for c in frame.columns if c.startswith("id_")):
+        result.append(cl.JaroWinklerAtThresholds(column, [0.95, 0.8]))
+    return result
+
+
+# Blocking, training, prediction, clustering -----------------------------------------------------
+
+_SWAPPED = "l.given_key = r.family_key AND l.family_key = r.given_key"
+
+
+def _identifier_blocks(frame: pd.DataFrame) -> list[Any]:
+    """Block on an extra identifier that tells people apart (a document number, not a gender).
+
+    An identifier qualifies when its distinct values are at least a fifth of its filled cells, so a
+    column such as gender or occupation never makes every pair a candidate.
+    """
+    rules = []
+    for column in sorted(c for c in frame.columns if c.startswith("id_")):
+        filled = frame[column].dropna()
+        if len(filled) and filled.nunique() >= 0.2 * len(filled):
+            rules.append(block_on(column))
+    return rules
+
+
+def _connection(options: ModelOptions) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that cannot spill to disk (see the module docstring for the threat)."""
+    connection = duckdb.connect(":memory:")
+    connection.execute("SET temp_directory = ''")
+    connection.execute(f"SET memory_limit = '{_checked_size(options.memory_limit)}'")
+    connection.execute(f"SET threads = {int(options.threads)}")
+    connection.execute("SET enable_external_access = false")
+    connection.execute("SET enable_progress_bar = false")  # the command prints its own progress
+    return connection
+
+
+def _checked_size(size: str) -> str:
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", size):
+        raise ValueError(f"“{size}” is not a memory size such as 4GB.")
+    return size
+
+
+def _run_splink(frame: pd.DataFrame, options: ModelOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
+    connection = _connection(options)
+    try:
+        api = DuckDBAPI(connection)
+        settings = SettingsCreator(
+            link_type="dedupe_only",
+            comparisons=list(comparisons(frame)),
+            blocking_rules_to_generate_predictions=[
+                block_on("family_key", "given_group", arrays_to_explode=["given_group"]),
+                block_on("family_cons", "birth_year"),
+                block_on("given_canon", "family_cons"),
+                block_on("given_canon", "birth_year"),
+                block_on("family_key", "region_code"),
+                block_on("family_key", "incident_month"),
+                block_on("family_cons", "incident_month"),
+                block_on("given_canon", "incident_month", "region_code"),
+                block_on("birth_first", "birth_last", "incident_month"),
+                block_on("birth_first", "birth_last", "region_code"),
+                block_on("birth_first", "birth_last", "town_key"),
+                block_on("incident_first", "incident_last", "town_key"),
+                CustomRule(_SWAPPED),
+                *_identifier_blocks(frame),
+            ],
+            retain_matching_columns=False,
+            retain_intermediate_calculation_columns=False,
+            max_iterations=20,
+        )
+        table = api.register(frame)
+        linker = Linker(table, settings, log_level=logging.ERROR)
+        _train(linker, options)
+        predictions = linker.inference.predict(threshold_match_probability=min(options.review_band[0], 0.2))
+        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=options.match_threshold
+        )
+        # Splink leaves as_pandas_dataframe unannotated.
+        pair_frame = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+        cluster_frame = clusters.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+        pairs = pair_frame[["unique_id_l", "unique_id_r", "match_probability"]]
+        return pairs, cluster_frame[["unique_id", "cluster_id"]]
+    finally:
+        connection.close()
+
+
+def _train(linker: Linker, options: ModelOptions) -> None:
+    """Unsupervised training: the prior, u by random pairs, m by EM in two blocked sessions.
+
+    On a list too small for a session to find pairs, Splink raises; the starting values of the
+    comparisons (written for this domain) then stand, which the log says.
+    """
+    training = linker.training
+    try:
+        training.estimate_probability_two_random_records_match(
+            [
+                block_on("given_canon", "family_key", "birth_year"),
+                block_on("family_key", "birth_first", "birth_last"),
+            ],
+            recall=0.6,
+        )
+    except Exception as exc:  # Splink raises plain exceptions when no pair matches the rule
+        log.warning("The prior could not be estimated (%s); the default stands.", type(exc).__name__)
+    training.estimate_u_using_random_sampling(max_pairs=1_000_000, seed=options.seed)
+    for rule in (block_on("given_canon", "family_key"), block_on("birth_first", "birth_last")):
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, fix_u_probabilities=True, max_pairs=2_000_000
+            )
+        except Exception as exc:  # as above: too few pairs under this rule for EM
+            log.warning("An EM session was skipped (%s); starting values stand.", type(exc).__name__)
+
+
+def _result(
+    ids: list[str], pairs: pd.DataFrame, clusters: pd.DataFrame, options: ModelOptions
+) -> LinkageResult:
+    """Assignments for the caller's records (cluster id: the record_id of its first member in
+    input order) and the uncertain pairs between them; synthetic strangers are dropped here."""
+    wanted = set(ids)
+    splink_cluster = dict(
+        zip(clusters["unique_id"].astype(str), clusters["cluster_id"].astype(str), strict=True)
+    )
+    first_member: dict[str, str] = {}
+    for rid in ids:
+        first_member.setdefault(splink_cluster.get(rid, rid), rid)
+    cluster_of = {rid: first_member[splink_cluster.get(rid, rid)] for rid in ids}
+    best_inside: dict[str, float] = {}
+    best_any: dict[str, float] = {}
+    low, high = options.review_band
+    uncertain: list[UncertainPair] = []
+    for left, right, probability in pairs.itertuples(index=False):
+        left, right, probability = str(left), str(right), float(probability)
+        if left not in wanted or right not in wanted:
+            continue
+        for one in (left, right):
+            best_any[one] = max(best_any.get(one, 0.0), probability)
+        if cluster_of[left] == cluster_of[right]:
+            for one in (left, right):
+                best_inside[one] = max(best_inside.get(one, 0.0), probability)
+        if low <= probability < high:
+            uncertain.append(UncertainPair(left, right, round(probability, 4)))
+    uncertain.sort(key=lambda pair: -pair.match_probability)
+    assignments = []
+    for rid in ids:
+        probability = best_inside[rid] if rid in best_inside else 1.0 - best_any.get(rid, 0.0)
+        assignments.append(ClusterAssignment(rid, cluster_of[rid], round(probability, 4)))
+    return LinkageResult(assignments, uncertain)
