@@ -48,7 +48,7 @@ DATA_DIR = Path(env("KHRONIKA_DATA_DIR", str(REPO_DIR / "var"))).resolve()
 VAULT_DIR = Path(env("KHRONIKA_VAULT_DIR", str(DATA_DIR / "vault"))).resolve()
 # While sealed, every request gets the "sealed" page except these (static files, anonymous intake,
 # which encrypts to the organisation's public key and so works sealed).
-VAULT_SEALED_ALLOWED_PREFIXES = ["/static/", "/report/"]
+VAULT_SEALED_ALLOWED_PREFIXES = ["/static/", "/report/", "/check-in/"]
 DEMO_MODE = env_bool("KHRONIKA_DEMO", False)
 DEBUG = env_bool("KHRONIKA_DEBUG", False)
 
@@ -85,6 +85,12 @@ INSTALLED_APPS = [
     "khronika.intake",
     "khronika.worker",
     "khronika.aid",
+    "khronika.linkage",
+    "khronika.estimation",
+    "khronika.checkins",
+    "khronika.safety",
+    "khronika.monitoring",
+    "khronika.publishing",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -284,6 +290,14 @@ INTAKE_PHRASE_KDF = (2, 19 * 1024)
 # their case to coordinators (khronika.aid.escalation, run by the worker).
 AID_WHEREABOUTS_ESCALATION_HOURS = env_int("KHRONIKA_AID_WHEREABOUTS_ESCALATION_HOURS", 24)
 
+# Community safety registry (khronika/safety, docs/safety-registry.md): a confirmation lapses after this
+# many days unless renewed; numbers without a country code are read as this region's; the private
+# lookup's PBKDF2 iterations (slow on purpose: phone numbers are enumerable); reports per minute.
+SAFETY_CONFIRMATION_DAYS = env_int("KHRONIKA_SAFETY_CONFIRMATION_DAYS", 182)
+SAFETY_DEFAULT_REGION = env("KHRONIKA_SAFETY_DEFAULT_REGION", "RU")
+SAFETY_LOOKUP_ITERATIONS = env_int("KHRONIKA_SAFETY_LOOKUP_ITERATIONS", 1_000_000)
+SAFETY_MAX_REPORTS_PER_MINUTE = env_int("KHRONIKA_SAFETY_MAX_REPORTS_PER_MINUTE", 60)
+
 # Threat model 4: no IP addresses or user agents in logs. Django's own loggers never include them in
 # their messages; we add no formatter that would, and error reports carry no request data.
 LOGGING = {
@@ -331,3 +345,21 @@ KHRONIKA_WEBHOOK_SECRET_FILE = os.environ.get("KHRONIKA_WEBHOOK_SECRET_FILE", ""
 KHRONIKA_WEBHOOK_ALLOW_PRIVATE = env_bool("KHRONIKA_WEBHOOK_ALLOW_PRIVATE", False)
 # Finished jobs are deleted after this many days; an idempotency key can be reused after that.
 KHRONIKA_WORKER_KEEP_DONE_DAYS = env_int("KHRONIKA_WORKER_KEEP_DONE_DAYS", 7)
+
+# Safety check-ins (khronika/checkins, docs/checkins.md). The alerts key file (outside the vault, so
+# alerts fire while sealed); empty means DATA_DIR/alerts.key, made with the first check-in.
+CHECKINS_ALERTS_KEY_FILE = env("KHRONIKA_CHECKINS_ALERTS_KEY_FILE")
+# Contacts and messages are crypto-shredded this many days after a check-in closes.
+CHECKINS_KEEP_DAYS = env_int("KHRONIKA_CHECKINS_KEEP_DAYS", 7)
+# New check-ins per minute per process (the public form must not become a mail cannon).
+CHECKINS_MAX_PER_MINUTE = env_int("KHRONIKA_CHECKINS_MAX_PER_MINUTE", 30)
+# Every code answer takes at least this long, so a duress code cannot be told from a cancel by timing.
+CHECKINS_CODE_ANSWER_SECONDS = 0.4
+
+# Open-source monitoring (docs/monitoring.md). Feeds and pages are fetched through this proxy, for
+# example Tor's socks5h://127.0.0.1:9050, so that sites do not learn the server's address; empty: direct.
+KHRONIKA_MONITOR_PROXY = env("KHRONIKA_MONITOR_PROXY")
+KHRONIKA_MONITOR_TIMEOUT_SECONDS = env_int("KHRONIKA_MONITOR_TIMEOUT_SECONDS", 30)
+# A feed, page or export larger than this is refused (a hostile server could send gigabytes).
+KHRONIKA_MONITOR_MAX_BYTES = env_int("KHRONIKA_MONITOR_MAX_BYTES", 10 * 1024 * 1024)
+KHRONIKA_MONITOR_POLL_MINUTES = env_int("KHRONIKA_MONITOR_POLL_MINUTES", 60)

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from khronika.aid.urls import status_urlpatterns
+from khronika.checkins import urls as checkin_urls
 from khronika.intake.urls import public_urlpatterns, staff_urlpatterns
+from khronika.publishing.urls import public_urlpatterns as figures_urlpatterns
 from khronika.web import views as web_views
 
 urlpatterns = [
@@ -13,6 +16,13 @@ urlpatterns = [
     path("report/", include((public_urlpatterns, "intake"))),
     path("inbox/", include((staff_urlpatterns, "inbox"))),
     path("aid/", include("khronika.aid.urls")),
+    path("", include("khronika.safety.urls")),
+    path("status/", include((status_urlpatterns, "status"))),
     path("worker/", include("khronika.worker.urls")),
+    path("monitoring/", include("khronika.monitoring.urls")),
+    path("check-in/", include((checkin_urls.public_urlpatterns, "checkin"))),
+    path("checkins/", include((checkin_urls.staff_urlpatterns, "checkins"))),
+    path("publishing/", include("khronika.publishing.urls")),
+    path("figures/", include((figures_urlpatterns, "figures"))),
     path("admin/", admin.site.urls),
 ]

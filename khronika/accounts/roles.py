@@ -42,6 +42,9 @@ class Capability(models.TextChoices):
     # Aid cases are reached by membership (khronika.aid.access): this only lets a role work on cases at all.
     CASE_WORK = "case_work", _("Work on the aid cases one is a member of")
     MANAGE_CASES = "manage_cases", _("Open aid cases, see every case of one's compartments, assign members")
+    REPORT_SAFETY = "report_safety", _("Report accounts, numbers and places to the safety registry")
+    # Handles and numbers of unverified reports are seen by moderators only (khronika.safety).
+    MODERATE_SAFETY = "moderate_safety", _("Read safety reports; confirm, retract and renew warnings")
 
 
 _ALL = frozenset(Capability)
@@ -58,7 +61,7 @@ _DOCUMENTING = frozenset(
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: _ALL,
     Role.COORDINATOR: _ALL - {Capability.MANAGE_VOCABULARIES},
-    Role.DOCUMENTER: _DOCUMENTING | {Capability.IMPORT},
+    Role.DOCUMENTER: _DOCUMENTING | {Capability.IMPORT, Capability.REPORT_SAFETY},
     # Analysts work on coded, pseudonymized data: no narratives, no identities.
     Role.ANALYST: frozenset({Capability.VIEW_RECORDS, Capability.EXPORT}),
     # Intake volunteers turn submissions into records but cannot browse identities.
@@ -68,12 +71,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_SENSITIVE,
             Capability.EDIT_RECORDS,
             Capability.TRIAGE_INTAKE,
+            Capability.REPORT_SAFETY,
         }
     ),
     # Lawyers, psychologists and evacuation volunteers see only the cases assigned to them (aid app).
-    Role.LAWYER: frozenset({Capability.CASE_WORK}),
-    Role.PSYCHOLOGIST: frozenset({Capability.CASE_WORK}),
-    Role.EVACUATION: frozenset({Capability.CASE_WORK}),
+    # They may report an account used against their client (/safety/report/?case=<id>).
+    Role.LAWYER: frozenset({Capability.CASE_WORK, Capability.REPORT_SAFETY}),
+    Role.PSYCHOLOGIST: frozenset({Capability.CASE_WORK, Capability.REPORT_SAFETY}),
+    Role.EVACUATION: frozenset({Capability.CASE_WORK, Capability.REPORT_SAFETY}),
 }
 
 

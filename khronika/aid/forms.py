@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from khronika.accounts.access import compartment_ids, visible
 from khronika.accounts.models import Compartment, User
 from khronika.accounts.roles import ROLE_CAPABILITIES, Capability
-from khronika.aid.models import Case, CaseMember, DetentionEvent, Intervention, Task, Verification
-from khronika.records.models import Incident, Organisation, Person, Place, Term
+from khronika.aid.models import Case, CaseMember, DetentionEvent, Inquiry, Intervention, Task, Verification
+from khronika.records.models import Consent, Incident, Organisation, Person, Place, Term
 from khronika.records.places import place_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -109,6 +109,7 @@ class InterventionForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stu
 
     def __init__(self, case: Case, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.case = case
         self.fields["intervention_type"].queryset = Term.objects.filter(  # type: ignore[attr-defined]
             vocabulary__code="intervention_type", deprecated=False
         ).select_related("parent")
@@ -120,7 +121,25 @@ class InterventionForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stu
         start, end = cleaned.get("start_on"), cleaned.get("end_on")
         if start and end and end < start:
             self.add_error("end_on", _("The end cannot be before the start."))
+        if cleaned.get("provider_organisation") is not None:
+            self._check_referral_consent()
         return cleaned
+
+    def _check_referral_consent(self) -> None:
+        """A partner organisation providing the help is a referral: the partner learns who the person is.
+        Each person on the case must have consented to referral (records' Consent, default none)."""
+        persons = self.case.persons.all()
+        consented = set(persons.with_consent(Consent.Scope.REFERRAL).values_list("id", flat=True))
+        missing = [person.pseudonym for person in persons if person.id not in consented]
+        if missing:
+            self.add_error(
+                "provider_organisation",
+                _(
+                    "A partner organisation can help only with the person's consent to referral, and none "
+                    "is recorded for %(persons)s. Record their consent first, or leave the partner empty."
+                )
+                % {"persons": ", ".join(missing)},
+            )
 
 
 class VerificationForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs generic
@@ -168,6 +187,8 @@ class DetentionEventForm(forms.ModelForm):  # type: ignore[type-arg]  # django-s
         self.fields["authority"].queryset = Organisation.objects.all()  # type: ignore[attr-defined]
         self.fields["place_code"].choices = place_choices()  # type: ignore[attr-defined]
         self.order_fields(["person", "kind", "occurred_at", "place_code"])
+        if self.instance.place_id and not self.is_bound:
+            self.initial["place_code"] = self.instance.place.code
 
     def clean_place_code(self) -> Place | None:
         code = self.cleaned_data.get("place_code")
@@ -223,3 +244,117 @@ class OpenCaseForm(forms.Form):
         self.fields["compartment"].queryset = Compartment.objects.filter(  # type: ignore[attr-defined]
             id__in=compartment_ids(user)
         )
+
+
+class InquiryForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs generic
+    """An inquiry to an authority, and later its reply."""
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "person",
+            "addressee_kind",
+            "addressee",
+            "sent_on",
+            "channel",
+            "reply_due_on",
+            "replied_on",
+            "reply",
+        ]
+        widgets = {
+            "sent_on": DATE,
+            "reply_due_on": DATE,
+            "replied_on": DATE,
+            "reply": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "reply_due_on": _(
+                "Authorities must answer within 30 days (Federal Law 59-FZ). An overdue reply "
+                "becomes a task on the case."
+            ),
+        }
+
+    def __init__(self, case: Case, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _persons_of(self.fields["person"], case)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        sent, due, replied = cleaned.get("sent_on"), cleaned.get("reply_due_on"), cleaned.get("replied_on")
+        if sent and due and due < sent:
+            self.add_error("reply_due_on", _("The reply cannot be due before the inquiry was sent."))
+        if sent and replied and replied < sent:
+            self.add_error("replied_on", _("The reply cannot come before the inquiry was sent."))
+        if cleaned.get("reply") and not replied:
+            self.add_error("replied_on", _("Say when the reply came."))
+        return cleaned
+
+
+def _persons_of(field: forms.Field, case: Case) -> None:
+    """Only the persons on this case, shown by pseudonym."""
+    field.queryset = case.persons.all()  # type: ignore[attr-defined]
+    field.label_from_instance = lambda person: person.pseudonym  # type: ignore[attr-defined]
+    field.empty_label = None  # type: ignore[attr-defined]
+
+
+class LetterForm(forms.Form):
+    """The letter as the lawyer edits it before printing. Nothing of it is stored."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 30}),
+        help_text=_("Complete every field in [square brackets]. Nothing you type here is saved."),
+    )
+    format = forms.ChoiceField(
+        label=_("File"), choices=[("pdf", "PDF"), ("docx", _("Word (DOCX)"))], widget=forms.RadioSelect
+    )
+
+
+class RelativeAccessForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Updates about"), queryset=Person.objects.none())
+    label = forms.CharField(
+        label=_("Who gets the phrase"),
+        max_length=200,
+        required=False,
+        help_text=_("For you and other coordinators, for example “mother”. No names."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the phrase and the page"), choices=[("ru", "Русский"), ("en", "English")]
+    )
+
+    def __init__(self, case: Case, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _persons_of(self.fields["person"], case)
+
+
+class SharedUpdateForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Update about"), queryset=Person.objects.none())
+    text_ru = forms.CharField(
+        label=_("Update in Russian"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The relative sees exactly this, for example “Адвокат видел его сегодня”. Never write where "
+            "someone hides, who helps, or anything the family must not say if questioned."
+        ),
+    )
+    text_en = forms.CharField(
+        label=_("Update in English (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, case: Case, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _persons_of(self.fields["person"], case)
+
+
+class StatusPhraseForm(forms.Form):
+    phrase = forms.CharField(
+        label=_("Your access phrase"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -10,7 +10,7 @@ team and coordinators only (``khronika.aid.access``).
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -318,3 +318,125 @@ class DetentionEvent(VaultRecord):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+def _in_thirty_days() -> date:
+    return today() + timedelta(days=INQUIRY_REPLY_DAYS)
+
+
+# Federal Law 59-FZ on citizens' appeals (art. 12): an authority answers a written appeal within 30 days.
+INQUIRY_REPLY_DAYS = 30
+
+
+class Inquiry(VaultRecord):
+    """A letter to an authority about a detained or missing person, and its reply.
+
+    The authority's reply may name the place of detention, an investigator or the charges: encrypted.
+    An unanswered inquiry past its due date becomes a task (``khronika.aid.inquiries``)."""
+
+    class Addressee(models.TextChoices):
+        POLICE = "police", _("police")
+        PROSECUTOR = "prosecutor", _("prosecutor's office")
+        INVESTIGATIVE_COMMITTEE = "investigative_committee", _("Investigative Committee")
+        MIGRATION = "migration", _("migration service")
+        OMBUDSMAN = "ombudsman", _("ombudsman")
+        COURT = "court", _("court")
+        DETENTION_CENTRE = "detention_centre", _("detention centre")
+        CONSULATE = "consulate", _("consulate")
+
+    class Channel(models.TextChoices):
+        POST = "post", _("registered post")
+        ONLINE = "online", _("online reception")
+        EMAIL = "email", _("e-mail")
+        IN_PERSON = "in_person", _("handed in person")
+        FAX = "fax", _("fax")
+        OTHER = "other", _("other")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="inquiries")
+    person = models.ForeignKey(
+        Person, verbose_name=_("about whom"), on_delete=models.CASCADE, related_name="+"
+    )
+    addressee_kind = models.CharField(_("addressee"), max_length=24, choices=Addressee.choices)
+    # Which office exactly ("prosecutor's office of the Chechen Republic"): may point to the person.
+    addressee = SensitiveCharField(_("which office"), max_length=300, blank=True)
+    sent_on = models.DateField(_("sent on"), default=today)
+    channel = models.CharField(_("how it was sent"), max_length=10, choices=Channel.choices)
+    reply_due_on = models.DateField(_("reply due by"), default=_in_thirty_days)
+    reply = SensitiveTextField(_("reply"), blank=True)
+    replied_on = models.DateField(_("reply received on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["sent_on", "created_at"]
+        verbose_name = _("inquiry to an authority")
+        verbose_name_plural = _("inquiries to authorities")
+        indexes = [models.Index(fields=["replied_on", "reply_due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.addressee_kind} {self.sent_on}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.replied_on is None and self.reply_due_on < today()
+
+
+class RelativeAccess(VaultRecord):
+    """A relative's access phrase to the status page of one person on a case.
+
+    The phrase itself is never stored, only its Argon2id lookup hash (``khronika.intake.receipts``):
+    a copy of the database cannot be used to read the page. Revoking clears the hash, so the phrase stops
+    working at once and for good (a relative's phone was seized, say)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="relative_accesses")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
+    # "mother", "partner": words that may identify the family, so encrypted like every note.
+    label = SensitiveCharField(_("who holds it"), max_length=200, blank=True)
+    language = models.CharField(_("language of the phrase"), max_length=2, default="ru")
+    lookup_hash = models.BinaryField(max_length=32, null=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.person_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class SharedUpdate(VaultRecord):
+    """One update a coordinator chose to share with a person's relatives ("a lawyer saw him today").
+
+    Only these rows ever reach the status page: nothing of the case itself is shown there."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shared_updates")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
+    text_ru = SensitiveTextField(_("update in Russian"))
+    text_en = SensitiveTextField(_("update in English"), blank=True)
+    shared_at = models.DateTimeField(default=timezone.now, editable=False)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-shared_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.person_id} {self.shared_at:%Y-%m-%d}"
+
+    def text(self, language: str) -> str:
+        """The update in ``language``; the Russian text when there is no English one."""
+        english = str(self.text_en or "")
+        return english if language == "en" and english else str(self.text_ru)

@@ -120,6 +120,13 @@ def add_detention_event(actor: User, event: DetentionEvent) -> DetentionEvent:
 
 
 @transaction.atomic
+def update_detention_event(actor: User, event: DetentionEvent) -> DetentionEvent:
+    event.save()
+    record(actor, "update", event)
+    return event
+
+
+@transaction.atomic
 def save_evacuation_note(actor: User, case: Case, text: str) -> None:
     case.evacuation_note = text
     case.save()

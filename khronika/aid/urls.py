@@ -1,6 +1,6 @@
 from django.urls import path
 
-from khronika.aid import views
+from khronika.aid import document_views, relative_views, views
 
 app_name = "aid"
 
@@ -21,4 +21,16 @@ urlpatterns = [
     path("cases/<uuid:case_id>/tasks/<uuid:task_id>/done/", views.task_done, name="task_done"),
     path("cases/<uuid:case_id>/detention/new/", views.detention_add, name="detention_add"),
     path("cases/<uuid:case_id>/evacuation-note/", views.evacuation_note, name="evacuation_note"),
+    path("cases/<uuid:case_id>/detention/<uuid:event_id>/edit/", views.detention_edit, name="detention_edit"),
+    path("cases/<uuid:case_id>/inquiries/new/", views.inquiry_add, name="inquiry_add"),
+    path("cases/<uuid:case_id>/inquiries/<uuid:inquiry_id>/edit/", views.inquiry_edit, name="inquiry_edit"),
+    path("cases/<uuid:case_id>/documents/", document_views.documents, name="documents"),
+    path("cases/<uuid:case_id>/documents/<slug:kind>/", document_views.letter, name="letter"),
+    path("cases/<uuid:case_id>/summary.pdf", document_views.case_summary, name="case_summary"),
+    path("cases/<uuid:case_id>/relatives/", relative_views.manage, name="relatives"),
+]
+
+# The relative's status page: public, mounted at /status/ by khronika/urls.py.
+status_urlpatterns = [
+    path("<str:language>/", relative_views.status, name="status"),
 ]

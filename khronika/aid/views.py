@@ -20,18 +20,19 @@ from django.views.decorators.http import require_POST
 from khronika.accounts.access import require_capability
 from khronika.accounts.models import User
 from khronika.accounts.roles import Capability, has_capability
-from khronika.aid import dashboards, services
+from khronika.aid import dashboards, inquiries, services
 from khronika.aid.access import case_for, case_role, may_manage, may_read_evacuation_note, may_read_notes
 from khronika.aid.forms import (
     CaseForm,
     DetentionEventForm,
     EvacuationNoteForm,
+    InquiryForm,
     InterventionForm,
     MemberForm,
     TaskForm,
     VerificationForm,
 )
-from khronika.aid.models import Case, CaseMember, Intervention, Task
+from khronika.aid.models import Case, CaseMember, DetentionEvent, Inquiry, Intervention, Task
 from khronika.ledger.services import record
 
 
@@ -106,6 +107,7 @@ def case_detail(request: HttpRequest, case_id: Any) -> HttpResponse:
             "unverified_risky": not verified and any(row["risky"] for row in rows),
             "tasks": case.tasks.select_related("assignee"),
             "timeline": case.detention_events.select_related("person", "place", "authority", "legal_article"),
+            "inquiries": case.inquiries.select_related("person"),
             "members": case.members.select_related("user"),
             "may_manage": may_manage(case, user),
             "may_read_evacuation": may_read_evacuation_note(case, user),
@@ -273,6 +275,46 @@ def detention_add(request: HttpRequest, case_id: Any) -> HttpResponse:
         _("Add to the detention timeline"),
         _("The timeline was updated."),
     )
+
+
+@require_capability(Capability.CASE_WORK)
+def detention_edit(request: HttpRequest, case_id: Any, event_id: Any) -> HttpResponse:
+    """Correct a step of the timeline (a wrong hour, the place learned later). Ledgered as an update."""
+    user = _user(request)
+    case = case_for(user, case_id)
+    event = get_object_or_404(DetentionEvent, case=case, id=event_id)
+    form = DetentionEventForm(case, request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        services.update_detention_event(user, form.save(commit=False))
+        messages.success(request, _("The timeline was updated."))
+        return redirect("aid:case_detail", case_id=case.id)
+    return _form_page(request, case, form, _("Correct the detention timeline"))
+
+
+@require_capability(Capability.CASE_WORK)
+def inquiry_add(request: HttpRequest, case_id: Any) -> HttpResponse:
+    return _case_form(
+        request,
+        case_id,
+        lambda case, data: InquiryForm(case, data),
+        lambda user, case, form: inquiries.add_inquiry(user, _attached(form, case)),
+        _("Record an inquiry to an authority"),
+        _("The inquiry was recorded."),
+    )
+
+
+@require_capability(Capability.CASE_WORK)
+def inquiry_edit(request: HttpRequest, case_id: Any, inquiry_id: Any) -> HttpResponse:
+    """Usually to record the reply; a reply closes the task that chased it."""
+    user = _user(request)
+    case = case_for(user, case_id)
+    inquiry = get_object_or_404(Inquiry, case=case, id=inquiry_id)
+    form = InquiryForm(case, request.POST or None, instance=inquiry)
+    if request.method == "POST" and form.is_valid():
+        inquiries.update_inquiry(user, form.save(commit=False))
+        messages.success(request, _("The inquiry was saved."))
+        return redirect("aid:case_detail", case_id=case.id)
+    return _form_page(request, case, form, _("Inquiry and reply"))
 
 
 @require_POST

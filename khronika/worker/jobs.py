@@ -40,7 +40,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
 from uuid import uuid4
@@ -60,6 +60,9 @@ Handler = Callable[[dict[str, Any]], None]
 # The one registry of handlers, filled by ``@register`` when the apps' ``jobs`` modules are imported.
 # A module-level dict on purpose: registration happens at import time, like Django's own signals.
 _HANDLERS: dict[str, Handler] = {}
+_PERIODIC: dict[str, int] = {}  # kind -> period in seconds
+_NEEDS_VAULT: set[str] = set()  # kinds that wait while the instance is sealed
+_scheduled: dict[str, int] = {}  # kind -> the last period this process queued
 _discovered = False
 _MAX_PAYLOAD_STRING = 100
 
@@ -80,17 +83,45 @@ class JobTimeout(JobError):
     """The handler ran longer than the job timeout."""
 
 
-def register(kind: str) -> Callable[[Handler], Handler]:
-    """Decorator: ``handler`` runs the jobs of ``kind``. The handler must be idempotent."""
+def register(
+    kind: str, *, every: int | None = None, needs_vault: bool = False
+) -> Callable[[Handler], Handler]:
+    """Decorator: ``handler`` runs the jobs of ``kind``. The handler must be idempotent.
+
+    ``every`` (seconds) makes the kind periodic: ``schedule_periodic`` queues one job per period.
+    ``needs_vault``: the handler reads encrypted records, so while the instance is sealed its jobs wait
+    (they would only fail and use up their attempts). Jobs that must run during a raid (check-in alerts,
+    which use their own alerts key) leave it False and run sealed, after a restart and after a panic.
+    """
 
     def decorator(handler: Handler) -> Handler:
         existing = _HANDLERS.get(kind)
         if existing is not None and _name(existing) != _name(handler):
             raise ValueError(f"Jobs of kind {kind!r} already have a handler: {_name(existing)}.")
         _HANDLERS[kind] = handler
+        if every is not None:
+            _PERIODIC[kind] = every
+        if needs_vault:
+            _NEEDS_VAULT.add(kind)
         return handler
 
     return decorator
+
+
+def schedule_periodic(now: datetime | None = None) -> int:
+    """Queue the current period's job of every periodic kind (once per period: the idempotency key is
+    the kind and the period's start). The worker calls it on every turn of its loop; returns how many
+    periods were new to this process."""
+    when = now or timezone.now()
+    queued = 0
+    for kind, seconds in _PERIODIC.items():
+        slot = int(when.timestamp()) // seconds * seconds
+        if _scheduled.get(kind) == slot:
+            continue
+        enqueue(kind, {}, run_at=datetime.fromtimestamp(slot, tz=UTC), idempotency_key=f"{kind}@{slot}")
+        _scheduled[kind] = slot
+        queued += 1
+    return queued
 
 
 def _name(handler: Handler) -> str:
@@ -172,8 +203,13 @@ def _lease() -> timedelta:
 
 def claim_next(now: datetime, worker_id: str) -> Job | None:
     """Take the next due job (or one whose lease ran out) for ``worker_id``, or None if there is none."""
+    from khronika.vault.state import is_unsealed
+
     due = Q(state=Job.State.QUEUED, run_at__lte=now) | Q(state=Job.State.RUNNING, claimed_until__lt=now)
     candidates = Job.objects.filter(due).order_by("run_at", "id")
+    if _NEEDS_VAULT and not is_unsealed():
+        # Sealed (a restart, a panic): only jobs that need no vault key run; the others wait for unseal.
+        candidates = candidates.exclude(kind__in=sorted(_NEEDS_VAULT))
     for job_id, state, attempts, max_attempts in candidates.values_list(
         "id", "state", "attempts", "max_attempts"
     )[:20]:

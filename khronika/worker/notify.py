@@ -55,6 +55,64 @@ def message_id_for(key: str) -> str:
     return f"<{local}@{domain}>"
 
 
+# One SMTP connection per process, reused for the next message within _REUSE_SECONDS: a burst of
+# check-in alerts (benchmarks/alerts_burst.py) then costs one SMTP transaction per message instead of a
+# connection, a TLS handshake and a login each. A connection that fails is closed, never reused.
+_REUSE_SECONDS = 20.0
+_open_connection: dict[str, Any] = {}
+
+
+def _settings_key() -> tuple[Any, ...]:
+    return (
+        settings.KHRONIKA_SMTP_HOST,
+        settings.KHRONIKA_SMTP_PORT,
+        settings.KHRONIKA_SMTP_USER,
+        settings.KHRONIKA_SMTP_STARTTLS,
+    )
+
+
+def _close_connection() -> None:
+    smtp = _open_connection.pop("smtp", None)
+    _open_connection.clear()
+    if smtp is not None:
+        smtp.close()  # closes the socket; no QUIT, which could block on a server that is gone
+
+
+def _connection_attempts() -> tuple[bool, ...]:
+    """(True, False) when an open connection may be reused (then a fresh one if it was closed), else
+    (False,)."""
+    fresh = (
+        _open_connection.get("key") == _settings_key()
+        and time.monotonic() - _open_connection.get("used", 0.0) < _REUSE_SECONDS
+    )
+    if not fresh:
+        _close_connection()
+    return (True, False) if "smtp" in _open_connection else (False,)
+
+
+def _smtp_connection(password: str, reused: bool) -> smtplib.SMTP:
+    if reused:
+        smtp: smtplib.SMTP = _open_connection["smtp"]
+        return smtp
+    # local_hostname: the greeting would otherwise name this machine to the mail server.
+    smtp = smtplib.SMTP(
+        settings.KHRONIKA_SMTP_HOST,
+        settings.KHRONIKA_SMTP_PORT,
+        timeout=_TIMEOUT_SECONDS,
+        local_hostname="localhost",
+    )
+    try:
+        if settings.KHRONIKA_SMTP_STARTTLS:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.KHRONIKA_SMTP_USER:
+            smtp.login(settings.KHRONIKA_SMTP_USER, password)
+    except BaseException:
+        smtp.close()
+        raise
+    _open_connection.update(smtp=smtp, key=_settings_key(), used=time.monotonic())
+    return smtp
+
+
 def send_email(to: str | Sequence[str], subject: str, body: str, *, message_id: str) -> None:
     """Send one plain-text message; ``message_id`` is the job's idempotency key.
 
@@ -77,18 +135,20 @@ def send_email(to: str | Sequence[str], subject: str, body: str, *, message_id: 
         else ""
     )
     try:
-        # local_hostname: the greeting would otherwise name this machine to the mail server.
-        with smtplib.SMTP(
-            settings.KHRONIKA_SMTP_HOST,
-            settings.KHRONIKA_SMTP_PORT,
-            timeout=_TIMEOUT_SECONDS,
-            local_hostname="localhost",
-        ) as smtp:
-            if settings.KHRONIKA_SMTP_STARTTLS:
-                smtp.starttls(context=ssl.create_default_context())
-            if settings.KHRONIKA_SMTP_USER:
-                smtp.login(settings.KHRONIKA_SMTP_USER, password)
-            refused = smtp.send_message(message, to_addrs=recipients)
+        for reused in _connection_attempts():
+            smtp = _smtp_connection(password, reused)
+            try:
+                refused = smtp.send_message(message, to_addrs=recipients)
+            except (smtplib.SMTPServerDisconnected, OSError):
+                _close_connection()
+                if reused:  # the server closed an idle connection before MAIL FROM: a fresh one
+                    continue
+                raise
+            except BaseException:
+                _close_connection()
+                raise
+            _open_connection["used"] = time.monotonic()
+            break
     except smtplib.SMTPAuthenticationError:
         raise DeliveryError("The mail server refused the worker's login.") from None
     except smtplib.SMTPRecipientsRefused:

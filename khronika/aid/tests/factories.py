@@ -6,7 +6,7 @@ import factory.django
 from django.utils import timezone
 from factory.declarations import LazyFunction, SelfAttribute, Sequence, SubFactory
 
-from khronika.aid.models import Case, CaseMember, DetentionEvent, Intervention, Task
+from khronika.aid.models import Case, CaseMember, DetentionEvent, Inquiry, Intervention, Task
 from khronika.testing.factories import CompartmentFactory, PersonFactory, UserFactory, term
 
 
@@ -52,3 +52,13 @@ class DetentionEventFactory(factory.django.DjangoModelFactory):
     person = SubFactory(PersonFactory, compartment=SelfAttribute("..case.compartment"))
     kind = DetentionEvent.Kind.DETAINED
     occurred_at = LazyFunction(timezone.now)
+
+
+class InquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inquiry
+
+    case = SubFactory(CaseFactory)
+    person = SubFactory(PersonFactory, compartment=SelfAttribute("..case.compartment"))
+    addressee_kind = Inquiry.Addressee.PROSECUTOR
+    channel = Inquiry.Channel.POST

@@ -6,7 +6,7 @@ from khronika.aid.models import Intervention
 from khronika.aid.tests.conftest import client_for
 from khronika.ledger.models import LedgerEntry
 from khronika.records.models import Term
-from khronika.testing.factories import OrganisationFactory, term
+from khronika.testing.factories import ConsentFactory, OrganisationFactory, term
 
 
 def test_the_intervention_vocabulary_has_the_types_the_aid_work_needs(reference_data):
@@ -37,6 +37,8 @@ def test_the_intervention_vocabulary_has_the_types_the_aid_work_needs(reference_
 
 def test_a_member_adds_an_intervention_provided_by_a_partner_organisation(aid):
     partner = OrganisationFactory()
+    # A partner is a referral: it needs the person's consent (test_referral_consent.py).
+    ConsentFactory(person=aid.case.persons.get(), scope="referral")
     response = client_for(aid.lawyer).post(
         reverse("aid:intervention_add", args=[aid.case.id]),
         {

@@ -6,7 +6,17 @@ Threat model 1: a copy of the database shows no summary, route, note, task title
 from django.db import connection
 
 from khronika.aid import services
-from khronika.aid.models import Case, CaseMember, DetentionEvent, Intervention, Task, Verification
+from khronika.aid.models import (
+    Case,
+    CaseMember,
+    DetentionEvent,
+    Inquiry,
+    Intervention,
+    RelativeAccess,
+    SharedUpdate,
+    Task,
+    Verification,
+)
 from khronika.vault.fields import sensitive_field_names
 
 
@@ -17,6 +27,9 @@ def test_the_sensitive_fields_are_exactly_the_words_written_on_a_case():
     assert sensitive_field_names(Task) == ["title"]
     assert sensitive_field_names(DetentionEvent) == ["grounds", "note"]
     assert sensitive_field_names(CaseMember) == []
+    assert sensitive_field_names(Inquiry) == ["addressee", "reply"]
+    assert sensitive_field_names(RelativeAccess) == ["label"]
+    assert sensitive_field_names(SharedUpdate) == ["text_ru", "text_en"]
 
 
 def test_the_database_holds_ciphertext_only(aid):

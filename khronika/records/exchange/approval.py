@@ -28,15 +28,21 @@ def request_plaintext_export(user: Any, reason: str = "") -> PlaintextExportAppr
     return approval
 
 
+def check_second_approver(requested_by_id: Any, user: Any, *, already_approved: bool) -> None:
+    """The four-eyes rule shared by every approval (clear-text exports here, publications in
+    ``khronika.publishing``): the person who asked can never approve, and an approval is given once."""
+    if requested_by_id == user.pk:
+        raise ApprovalRefused(_("You asked for this export: another coordinator has to approve it."))
+    if already_approved:
+        raise ApprovalRefused(_("This request is already approved."))
+
+
 def approve(approval_id: uuid.UUID, user: Any) -> PlaintextExportApproval:
     """A second coordinator approves. The requester can never approve their own request (threat: one
     person, or one stolen account, producing a clear-text copy of everything alone)."""
     with transaction.atomic():
         approval = PlaintextExportApproval.objects.select_for_update().get(pk=approval_id)
-        if approval.requested_by_id == user.pk:
-            raise ApprovalRefused(_("You asked for this export: another coordinator has to approve it."))
-        if approval.is_approved:
-            raise ApprovalRefused(_("This request is already approved."))
+        check_second_approver(approval.requested_by_id, user, already_approved=approval.is_approved)
         if approval.is_expired:
             raise ApprovalRefused(_("This request has expired. Ask for a new one."))
         approval.approved_by = user

@@ -184,6 +184,9 @@ def _fill_every_sensitive_field(round_number: int) -> list[str]:
     assert Evidence.objects.filter(incident=incident).count() == 1, "the upload was refused"
     _send_an_anonymous_report(user, round_number)
     aid_models = _open_an_aid_case(user, compartment, person, marked)
+    monitoring_models = _monitor_an_article(compartment, marked)
+    publishing_models = _request_a_partner_dataset(user, marked)
+    safety_models = _report_to_the_safety_registry(user, marked)
     made = (
         user_model,
         totp_model,
@@ -197,16 +200,79 @@ def _fill_every_sensitive_field(round_number: int) -> list[str]:
         Information,
         Evidence,
         *aid_models,
+        *monitoring_models,
+        *publishing_models,
+        *safety_models,
     )
     return [m._meta.label for m in made]
+
+
+def _report_to_the_safety_registry(user: Any, marked: Any) -> list[Any]:
+    """A registry entry with a report and a moderator's decision (khronika/safety)."""
+    from khronika.safety.models import Decision, Entry, Kind, Reason, Report
+
+    entry = Entry(kind=Kind.PLACE, **marked(Entry))
+    entry.save()
+    Report(entry=entry, channel="staff", origin="sentinel", **marked(Report)).save()
+    Decision(entry=entry, action="confirm", reason=Reason.EVIDENCE, by=user, **marked(Decision)).save()
+    return [Entry, Report, Decision]
+
+
+def _request_a_partner_dataset(user: Any, marked: Any) -> list[Any]:
+    """A partner dataset release: the partner's name, the note and the stored rows (khronika/publishing)."""
+    import datetime
+
+    from khronika.ledger.services import record
+    from khronika.publishing.models import Release
+
+    release = Release(
+        kind=Release.Kind.DATASET,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 3, 31),
+        requested_by=user,
+        **marked(Release),
+    )
+    release.save()
+    record(user, "request_release", release)
+    return [Release]
+
+
+def _monitor_an_article(compartment: Any, marked: Any) -> list[Any]:
+    """A feed, an article read from it and a candidate, saved as the importer saves them."""
+    from khronika.monitoring import fingerprints
+    from khronika.monitoring.models import Article, Candidate, Feed
+
+    feed = Feed(compartment=compartment, **marked(Feed))
+    feed.save()
+    fields = marked(Article)
+    article = Article(
+        compartment=compartment,
+        feed=feed,
+        origin=Article.Origin.FEED,
+        content_digest=fingerprints.content_digest(fields["text"]),
+        minhash=fingerprints.minhash(fields["text"]),
+        **fields,
+    )
+    article.save()
+    Candidate(article=article, **marked(Candidate)).save()
+    return [Feed, Article, Candidate]
 
 
 def _open_an_aid_case(user: Any, compartment: Any, person: Any, marked: Any) -> list[Any]:
     """An aid case with one of everything on it, through the aid services (khronika/aid)."""
     import datetime
 
-    from khronika.aid import services
-    from khronika.aid.models import Case, DetentionEvent, Intervention, Task, Verification
+    from khronika.aid import inquiries, relatives, services
+    from khronika.aid.models import (
+        Case,
+        DetentionEvent,
+        Inquiry,
+        Intervention,
+        RelativeAccess,
+        SharedUpdate,
+        Task,
+        Verification,
+    )
     from khronika.testing.factories import term
 
     case = services.save_case(user, Case(compartment=compartment, **marked(Case)), persons=[person])
@@ -219,7 +285,13 @@ def _open_an_aid_case(user: Any, compartment: Any, person: Any, marked: Any) -> 
     services.add_detention_event(
         user, DetentionEvent(case=case, person=person, kind="detained", **marked(DetentionEvent))
     )
-    return [Case, Intervention, Verification, Task, DetentionEvent]
+    inquiries.add_inquiry(
+        user,
+        Inquiry(case=case, person=person, addressee_kind="prosecutor", channel="post", **marked(Inquiry)),
+    )
+    relatives.give_phrase(user, case, person, marked(RelativeAccess)["label"], "ru")
+    relatives.share(user, case, person, **marked(SharedUpdate))
+    return [Case, Intervention, Verification, Task, DetentionEvent, Inquiry, RelativeAccess, SharedUpdate]
 
 
 def _send_an_anonymous_report(staff: Any, round_number: int) -> None:

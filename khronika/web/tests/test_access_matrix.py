@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -17,10 +18,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from khronika.accounts.models import Alert
 from khronika.accounts.roles import Capability, Role, has_capability
 from khronika.aid.models import CaseMember
-from khronika.aid.tests.factories import CaseFactory, InterventionFactory, TaskFactory
+from khronika.aid.tests.factories import (
+    CaseFactory,
+    DetentionEventFactory,
+    InquiryFactory,
+    InterventionFactory,
+    TaskFactory,
+)
 from khronika.intake.sanitize import CleanFile
 from khronika.intake.services import Upload, submit
+from khronika.monitoring.tests.factories import candidate_in
+from khronika.publishing.models import Release
 from khronika.records.models import PlaintextExportApproval
+from khronika.safety.models import Entry as SafetyEntry
 from khronika.testing.factories import EvidenceFactory, IncidentFactory, PersonFactory, UserFactory
 
 
@@ -86,6 +96,9 @@ RULES: dict[str, Rule] = {
     "intake:come_back": Rule(public=True, arguments=ENGLISH),
     "intake:send_message": Rule(method="post", public=True, arguments=ENGLISH),
     "intake:staying_safe": Rule(public=True, arguments=ENGLISH),
+    "checkin:start": Rule(public=True, arguments=ENGLISH),
+    "checkin:code": Rule(method="post", public=True, arguments=ENGLISH),
+    "checkins:new": Rule(capability=Capability.CASE_WORK),
     "inbox:inbox": Rule(capability=Capability.TRIAGE_INTAKE),
     "inbox:submission": Rule(capability=Capability.TRIAGE_INTAKE, record="submission"),
     "inbox:reply": Rule(method="post", capability=Capability.TRIAGE_INTAKE, record="submission"),
@@ -113,8 +126,37 @@ RULES: dict[str, Rule] = {
         record="case",
         roles=frozenset({Role.ADMIN, Role.COORDINATOR, Role.EVACUATION}),
     ),
+    "aid:detention_edit": Rule(capability=Capability.CASE_WORK, record="event"),
+    "aid:inquiry_add": Rule(capability=Capability.CASE_WORK, record="case"),
+    "aid:inquiry_edit": Rule(capability=Capability.CASE_WORK, record="inquiry"),
+    "aid:documents": Rule(capability=Capability.CASE_WORK, record="case"),
+    "aid:letter": Rule(
+        capability=Capability.CASE_WORK, record="case", arguments=(("kind", "whereabouts-inquiry"),)
+    ),
+    "aid:case_summary": Rule(capability=Capability.CASE_WORK, record="case"),
+    "aid:relatives": Rule(capability=Capability.MANAGE_CASES, record="case"),
+    "status:status": Rule(public=True, arguments=ENGLISH),
+    "safety:report": Rule(capability=Capability.REPORT_SAFETY),
+    "safety:entries": Rule(capability=Capability.MODERATE_SAFETY),
+    "safety:entry_detail": Rule(capability=Capability.MODERATE_SAFETY, record="safety entry"),
+    "safety:decide": Rule(method="post", capability=Capability.MODERATE_SAFETY, record="safety entry"),
+    "safety:warnings": Rule(public=True, arguments=ENGLISH),
+    "safety:check": Rule(public=True, arguments=ENGLISH),
+    "safety:range": Rule(public=True, arguments=(("key_id", "0123456789abcdef"), ("prefix", "00000"))),
     "worker:failures": Rule(capability=Capability.MANAGE_USERS),
     "worker:retry": Rule(method="post", capability=Capability.MANAGE_USERS),
+    "monitoring:queue": Rule(capability=Capability.EDIT_RECORDS),
+    "monitoring:candidate": Rule(capability=Capability.EDIT_RECORDS, record="candidate"),
+    "monitoring:accept": Rule(capability=Capability.EDIT_RECORDS, record="candidate"),
+    "monitoring:link": Rule(method="post", capability=Capability.EDIT_RECORDS, record="candidate"),
+    "monitoring:reject": Rule(method="post", capability=Capability.EDIT_RECORDS, record="candidate"),
+    "publishing:release_list": Rule(capability=Capability.EXPORT),
+    "publishing:release_create": Rule(capability=Capability.EXPORT),
+    "publishing:release_approve": Rule(method="post", capability=Capability.MANAGE_USERS, record="release"),
+    "publishing:release_download": Rule(capability=Capability.EXPORT, record="release"),
+    "publishing:release_withdraw": Rule(method="post", capability=Capability.EXPORT, record="release"),
+    "figures:dashboard": Rule(public=True, arguments=ENGLISH),
+    "figures:report_pdf": Rule(public=True, arguments=ENGLISH),
 }
 
 # Django's admin has its own permission model (is_staff plus has_*_permission, see records/admin.py).
@@ -126,11 +168,15 @@ RECORD_KWARGS = {
     "staff": "user_id",
     "alert": "alert_id",
     "approval": "approval_id",
+    "release": "release_id",
     "submission": "submission_id",
     "case": "case_id",
+    "candidate": "candidate_id",
+    "safety entry": "entry_id",
 }
 # Staff accounts and alerts are not in compartments: who may manage them is decided by capability alone.
-COMPARTMENTED = {"incident", "person", "evidence", "case", "task", "intervention"}
+COMPARTMENTED = {"incident", "person", "evidence", "case", "task", "intervention", "event", "inquiry"}
+COMPARTMENTED |= {"candidate"}  # a monitoring candidate is in its article's compartment
 # Aid cases are reached by membership (khronika/aid/access.py): each role sits on the inside case as this.
 CASE_ROLES = {Role.LAWYER: "lawyer", Role.PSYCHOLOGIST: "psychologist", Role.EVACUATION: "evacuation"}
 
@@ -169,11 +215,23 @@ def records(team):
             "case": (case := CaseFactory(compartment=compartment)),
             "task": TaskFactory(case=case),
             "intervention": InterventionFactory(case=case),
+            "event": DetentionEventFactory(case=case),
+            "inquiry": InquiryFactory(case=case),
+            "candidate": candidate_in(compartment),
         }
 
     inside = records_in(team.home)
     inside["alert"] = Alert.objects.create(kind=Alert.Kind.REVEALS, subject=inside["staff"])
     inside["approval"] = PlaintextExportApproval.objects.create(requested_by=inside["staff"])
+    inside["release"] = Release.objects.create(
+        kind=Release.Kind.COUNTS,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 3, 31),
+        epsilon=0.1,
+        options={"tables": ["region"]},
+        requested_by=inside["staff"],
+    )
+    inside["safety entry"] = SafetyEntry.objects.create(kind="pattern")
     upload = Upload(CleanFile(b"synthetic", "text/plain", ".txt", ()), "note.txt")
     inside["submission"], _ = submit({"what_happened": "synthetic"}, [upload], language="en", urgent=False)
     inside["attachment"] = inside["submission"].attachments.get()
@@ -181,13 +239,15 @@ def records(team):
     inside["other case"] = CaseFactory(compartment=team.home)
     inside["other task"] = TaskFactory(case=inside["other case"])
     inside["other intervention"] = InterventionFactory(case=inside["other case"])
+    inside["other event"] = DetentionEventFactory(case=inside["other case"])
+    inside["other inquiry"] = InquiryFactory(case=inside["other case"])
     return inside, records_in(team.elsewhere)
 
 
 def record_arguments(kind: str, record: object) -> dict[str, object]:
     if kind == "attachment":  # a file is named with its report
         return {"submission_id": record.submission_id, "attachment_id": record.id}  # type: ignore[attr-defined]
-    if kind in ("task", "intervention"):  # named with their case
+    if kind in ("task", "intervention", "event", "inquiry"):  # named with their case
         if isinstance(record, uuid.UUID):
             return {"case_id": record, f"{kind}_id": record}
         return {"case_id": record.case_id, f"{kind}_id": record.id}  # type: ignore[attr-defined]
@@ -229,7 +289,7 @@ def test_the_rule_holds_for_every_role_inside_and_outside_its_compartments(name,
             f"{role} can tell that a {rule.record} outside its compartments exists on {name}"
         )
 
-    if rule.record in ("case", "task", "intervention"):
+    if rule.record in ("case", "task", "intervention", "event", "inquiry"):
         # Not on the case, though it is in the user's compartment: coordinators of it only; for anyone
         # else it answers like a case that does not exist.
         other_status, other_body = request(client, name, rule, inside[f"other {rule.record}"])

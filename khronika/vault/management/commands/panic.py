@@ -20,6 +20,9 @@ from khronika.vault.panic import record_vault_event, sealed_count
 
 class Command(BaseCommand):
     help = "Seal every Khronika process within a second; --destroy-keys also deletes the local key file."
+    # A raid is no time for Django's system checks: they import every view and its libraries (seconds
+    # of start-up), and nothing they could find should delay sealing.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -45,5 +48,12 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write("There was no key file to destroy.")
+            from khronika.checkins.alerts_key import destroy_alerts_key
+
+            if destroy_alerts_key():
+                # docs/checkins.md: open check-ins cannot fire any more, and their contacts are gone.
+                self.stdout.write(
+                    "The check-in alerts key was destroyed too: open check-ins will not send their alerts."
+                )
         else:
             record_vault_event(None, "panic")

@@ -26,6 +26,10 @@ logger = logging.getLogger("khronika.worker")
 
 class Command(BaseCommand):
     help = "Run the background worker: reminders, escalations and alerts (Ctrl+C stops it)."
+    # The system checks would load the URL configuration, and with it every view module and the
+    # scientific libraries behind them (hundreds of MB, all locked in memory after mlockall) that no job
+    # needs; `khronika serve` and `khronika check` run them. Keeps the worker small (alerts_burst).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run the jobs due now, then stop.")
@@ -59,7 +63,8 @@ class Command(BaseCommand):
                 self.stdout.write("The Khronika worker is running (Ctrl+C stops it).")
                 if not state.is_unsealed():
                     self.stdout.write(
-                        "The vault is sealed: jobs that read encrypted records wait for `khronika unseal`."
+                        "The vault is sealed: jobs that read encrypted records wait for `khronika unseal`; "
+                        "check-in alerts run anyway."
                     )
                 self.stdout.flush()
                 self._loop(stop, poll=poll, batch=options["batch"], once=options["once"])
@@ -71,6 +76,7 @@ class Command(BaseCommand):
         next_prune = 0.0
         while not stop.is_set():
             try:
+                jobs.schedule_periodic()  # reminders, escalations, check-in shredding: once per period
                 ran = jobs.run_due(limit=batch, should_stop=stop.is_set)
                 if ran == 0:  # idle: housekeeping
                     jobs.requeue_interrupted()
