@@ -56,8 +56,13 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 def html_to_pdf(html: str) -> bytes:
     # Lazy: only the pages that render a PDF need it. WeasyPrint ships no type information.
+    from PIL import ImageFile
     from weasyprint import HTML  # type: ignore[import-untyped]
 
+    # WeasyPrint's import switches Pillow, process-wide, to accepting truncated images; the intake
+    # upload cleaner in this same process must keep refusing them (a damaged upload could hide
+    # whatever follows the broken data), so the setting goes back at once. Our PDFs embed no images.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
     return pdf
 

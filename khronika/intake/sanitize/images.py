@@ -12,7 +12,7 @@ import io
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from PIL import ExifTags, Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, ImageOps, PngImagePlugin, UnidentifiedImageError
 
 from .detect import JPEG, PHOTO, PNG, WEBP, Kind
 from .result import CleanFile, RefusedFile, too_large_inside, unreadable
@@ -73,7 +73,10 @@ def clean_image(data: bytes, kind: Kind) -> CleanFile:
                         pgettext_lazy("removed metadata", "extra hidden pictures (depth or brightness maps)")
                     ),
                 )
-            original.load()  # raises on truncated or corrupt data
+            # Raises on truncated or corrupt data, unless a library imported into this process (WeasyPrint
+            # does) switched Pillow to accepting truncated images: refuse them whatever it says.
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
+            original.load()
             # In place: an upright photo (most of them) is not copied here only to be copied again
             # below (a 12-megapixel copy costs tens of milliseconds per photo under load).
             ImageOps.exif_transpose(original, in_place=True)

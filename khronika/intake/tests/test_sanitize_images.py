@@ -108,6 +108,18 @@ def test_it_refuses_a_truncated_photo():
         sanitize_upload("cut.jpg", data[: len(data) // 2], max_bytes=LIMIT)
 
 
+def test_it_refuses_a_truncated_photo_after_a_library_allowed_them_process_wide():
+    from PIL import ImageFile
+
+    data = _jpeg(size=(256, 256))
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what importing WeasyPrint does
+    try:
+        with pytest.raises(RefusedFile, match="damaged or incomplete"):
+            sanitize_upload("cut.jpg", data[: len(data) // 2], max_bytes=LIMIT)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 def test_it_refuses_a_decompression_bomb_before_decoding_it():
     out = io.BytesIO()
     Image.new("1", (10_000, 10_000)).save(out, "PNG")  # 100 megapixels in a few kilobytes
