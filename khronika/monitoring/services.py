@@ -132,10 +132,7 @@ def _store(item: Item, *, compartment: Compartment, kind: str, actor: Any, feed:
             similarity=score if original else None,
         )
         article.save()
-        ArticleBand.objects.bulk_create(
-            ArticleBand(article=article, band=band, value=value)
-            for band, value in enumerate(fingerprints.bands(signature))
-        )
+        _save_bands(article, signature)
         events = [Event("create", *object_ref(article))]
         for position, incident in enumerate(extraction.incidents if extraction else []):
             candidate = Candidate(article=article, position=position, extracted=json.dumps(asdict(incident)))
@@ -143,6 +140,36 @@ def _store(item: Item, *, compartment: Compartment, kind: str, actor: Any, feed:
             events.append(Event("create", *object_ref(candidate)))
         record_events(actor, events)
     return "reprint" if original else len(events) - 1
+
+
+def _save_bands(article: Article, signature: bytes) -> None:
+    ArticleBand.objects.bulk_create(
+        ArticleBand(article=article, band=band, value=value)
+        for band, value in enumerate(fingerprints.bands(signature))
+    )
+
+
+def reindex_articles(batch_size: int) -> int:
+    """Recompute every article's keyed digests, MinHash and bands after a blind-index key rotation
+    (``vault.rotation``): without it every article already stored would be imported again as new.
+
+    The digests are made from the text as stored, which the extractor may have normalised; the
+    fingerprints normalise the same way, so a later import of the same article still matches."""
+    from khronika.vault.rotation import batches
+
+    written = 0
+    for batch in batches(Article._base_manager, batch_size):
+        with transaction.atomic():
+            for article in batch:
+                article.url_digest = fingerprints.url_digest(article.url)
+                article.content_digest = fingerprints.content_digest(article.text)
+                article.minhash = fingerprints.minhash(article.text)
+            Article._base_manager.bulk_update(batch, ["url_digest", "content_digest", "minhash"])
+            ArticleBand.objects.filter(article__in=batch).delete()
+            for article in batch:
+                _save_bands(article, article.minhash)
+        written += len(batch)
+    return written
 
 
 def _nearest(compartment: Compartment, signature: bytes) -> tuple[Article | None, float]:

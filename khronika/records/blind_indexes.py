@@ -202,6 +202,13 @@ def index_persons(persons: Iterable[Person] | Iterable[PersonValues], *, replace
         return insert_rows(PersonBlindIndex, ("person_id", "kind", "digest"), rows)
 
 
+def reindex_all_persons(batch_size: int) -> int:
+    """Recompute every person's blind indexes (a blind-index key rotation, ``vault.rotation``)."""
+    from khronika.vault.rotation import batches
+
+    return sum(index_persons(batch) for batch in batches(Person._base_manager, batch_size))
+
+
 def identifier_digests(text: str, key: bytes) -> set[str]:
     """Every digest that ``text`` typed in a search box could mean: a name, a phone number or a handle
     (with a platform as "telegram @name" or a profile link, or alone as "@name")."""

@@ -147,13 +147,28 @@ def report_from_intake(submission_id: Any, subject: Subject, actor: Any, narrati
 
 def _dedup_index(subject: Subject, normalized: str) -> str:
     if subject.kind in IDENTIFIER_KINDS:
-        value = f"{subject.kind}:{subject.platform if subject.kind == Kind.ACCOUNT else ''}:{normalized}"
+        platform = subject.platform.strip().casefold() if subject.kind == Kind.ACCOUNT else ""
+        value = f"{subject.kind}:{platform}:{normalized}"
     elif subject.kind == Kind.PLACE:
         assert subject.town is not None
         value = f"place:{subject.town.code}:{' '.join(subject.address.casefold().split())}"
     else:
         return ""  # every pattern report is its own entry until a moderator decides otherwise
     return blind_index(vault_state.keys().blind_index_key, "safety-entry", value)
+
+
+def reindex_entries(batch_size: int) -> int:
+    """Recompute every entry's ``dedup_index`` after a blind-index key rotation (``vault.rotation``):
+    without it a new report of a known number would open a second entry instead of joining the first."""
+    from khronika.vault.rotation import batches
+
+    written = 0
+    for batch in batches(Entry._base_manager.select_related("town"), batch_size):
+        for entry in batch:
+            subject = Subject(entry.kind, entry.platform, entry.identifier, entry.town, entry.address)
+            entry.dedup_index = _dedup_index(subject, entry.identifier)
+        written += Entry._base_manager.bulk_update(batch, ["dedup_index"])
+    return written
 
 
 def _entry_for(subject: Subject, normalized: str) -> tuple[Entry, bool]:

@@ -34,6 +34,7 @@ import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.core.files.storage import default_storage
@@ -275,27 +276,44 @@ def rotate_kek(
     return KekRotation(rows=rows, files=files, shares=shares, resumed=resumed)
 
 
+Reindexer = Callable[[int], int]
+_REINDEXERS: dict[str, Reindexer] = {}
+
+
+def register_reindexer(name: str, reindex: Reindexer) -> None:
+    """Register what recomputes one app's keyed digests (called from ``AppConfig.ready``).
+
+    Why a registry: every app that stores digests made with the blind-index key (persons, safety
+    entries, monitored articles) must recompute them after a rotation, or exact lookups and duplicate
+    detection silently miss every old row. The vault cannot know those apps; they tell it. ``reindex``
+    takes a batch size and returns the number of rows it rewrote."""
+    _REINDEXERS[name] = reindex
+
+
+def reindexers() -> dict[str, Reindexer]:
+    return dict(_REINDEXERS)
+
+
 def reindex_blind_indexes(*, batch_size: int = BATCH_SIZE) -> int:
-    """Recompute every blind index with this process's current blind-index key.
+    """Recompute every keyed digest with this process's current blind-index key, app by app.
 
-    The one reindex hook: blind indexes of persons are written by
-    ``khronika.records.blind_indexes.index_persons``; a future model with blind indexes adds its own
-    call here. Returns the number of index rows written."""
-    from khronika.records.blind_indexes import index_persons
-    from khronika.records.models import Person
+    Returns the number of rows written."""
+    return sum(reindex(batch_size) for reindex in _REINDEXERS.values())
 
-    written = 0
+
+def batches(manager: models.Manager[Any] | models.QuerySet[Any], batch_size: int) -> Iterator[list[Any]]:
+    """Every row of ``manager`` in primary-key order, ``batch_size`` at a time (keyset pagination, so a
+    table of a million rows is never held in memory and rows written meanwhile are not skipped)."""
     last: object = None
-    manager = Person._base_manager
     while True:
         query = manager.order_by("pk")
         if last is not None:
             query = query.filter(pk__gt=last)
         batch = list(query[:batch_size])
         if not batch:
-            return written
+            return
         last = batch[-1].pk
-        written += index_persons(batch)
+        yield batch
 
 
 def rotate_blind_index(keys: VaultKeys, *, batch_size: int = BATCH_SIZE) -> int:
