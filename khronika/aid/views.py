@@ -101,6 +101,7 @@ def case_detail(request: HttpRequest, case_id: Any) -> HttpResponse:
             "persons": case.persons.all(),
             "incidents": case.incidents.all(),
             "may_view_incidents": has_capability(user, Capability.VIEW_RECORDS),
+            "may_report_safety": has_capability(user, Capability.REPORT_SAFETY),
             "interventions": rows,
             "verification": case.latest_verification(),
             "verified": verified,

@@ -78,6 +78,7 @@ def _detail(request: HttpRequest, submission: Submission, form: StaffReplyForm |
             "form": form or StaffReplyForm(),
             "may_delete": has_capability(request.user, Capability.DELETE_RECORDS),
             "may_record": has_capability(request.user, Capability.EDIT_RECORDS),
+            "may_report_safety": has_capability(request.user, Capability.REPORT_SAFETY),
             "aid_case": existing_case_for(submission),
             "may_open_case": has_capability(request.user, Capability.MANAGE_CASES),
             "open_case_form": OpenCaseForm(_user(request)),

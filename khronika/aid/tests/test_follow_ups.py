@@ -71,3 +71,19 @@ def test_the_tasks_show_on_the_case_page(aid, team):
     link(aid, incident)
     page = client_for(aid.lawyer).get(reverse("aid:case_detail", args=[aid.case.id])).content.decode()
     assert "End the person&#x27;s messenger and dating app sessions" in page
+
+
+def test_the_report_task_links_to_the_registry_form_as_this_cases_report(aid, team):
+    incident = IncidentFactory(compartment=team.home)
+    ActFactory(incident=incident, act_type=term("act_type", "staged-date"))
+    link(aid, incident)
+    client = client_for(aid.lawyer)
+    target = f"{reverse('safety:report')}?case={aid.case.id}"
+
+    page = client.get(reverse("aid:case_detail", args=[aid.case.id])).content.decode()
+    assert f'href="{target}"' in page
+    assert client.get(target).status_code == 200  # the form opens as this case's report
+
+    Task.objects.filter(case=aid.case, follow_up_key="report-account").update(done=True)
+    page = client.get(reverse("aid:case_detail", args=[aid.case.id])).content.decode()
+    assert f'href="{target}"' not in page

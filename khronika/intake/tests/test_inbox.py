@@ -63,6 +63,15 @@ def test_a_reply_reaches_the_source_and_is_ledgered(volunteer):
 
 
 @pytest.mark.django_db
+def test_the_report_links_to_the_registry_form_as_this_submissions_report(volunteer):
+    submission, _ = _report()
+    client = _as(volunteer)
+    target = f"/safety/report/?submission={submission.id}"
+    assert f'href="{target}"' in client.get(f"/inbox/{submission.id}/").text
+    assert client.get(target).status_code == 200
+
+
+@pytest.mark.django_db
 def test_an_empty_reply_is_refused_with_a_message(volunteer):
     submission, _ = _report()
     response = _as(volunteer).post(f"/inbox/{submission.id}/reply/", {"text": ""})
