@@ -1,7 +1,8 @@
-"""The aid app's periodic worker jobs: task reminders and the escalation of unknown whereabouts.
+"""The aid app's periodic worker jobs: task reminders, the escalation of unknown whereabouts, and tasks
+for inquiries whose reply is overdue.
 
-Both read aid records, so they are registered ``needs_vault``: while the instance is sealed they wait
-instead of failing. Both are idempotent (see ``reminders.py`` and ``escalation.py``).
+All read aid records, so they are registered ``needs_vault``: while the instance is sealed they wait
+instead of failing. All are idempotent (see ``reminders.py``, ``escalation.py`` and ``inquiries.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khronika.aid.escalation import escalate_unknown_whereabouts
+from khronika.aid.inquiries import overdue_inquiry_tasks
 from khronika.aid.reminders import due_reminders, mark_reminded
 from khronika.worker import notify
 from khronika.worker.jobs import register
@@ -39,3 +41,10 @@ def send_reminders(payload: dict[str, Any]) -> None:
 @register("aid.escalation", every=300, needs_vault=True)
 def escalate(payload: dict[str, Any]) -> None:
     escalate_unknown_whereabouts(timezone.now())
+
+
+@register("aid.overdue_inquiries", every=3600, needs_vault=True)
+def chase_overdue_inquiries(payload: dict[str, Any]) -> None:
+    """An authority that has not answered by the reply date becomes a task for whoever sent the inquiry
+    (hourly: reply dates are days, and the task is created once however often this runs)."""
+    overdue_inquiry_tasks(timezone.now())

@@ -10,6 +10,7 @@ from khronika.aid.inquiries import overdue_inquiry_tasks, task_key
 from khronika.aid.models import Case, Inquiry, Task
 from khronika.aid.tests.conftest import client_for
 from khronika.ledger.models import LedgerEntry
+from khronika.worker import jobs
 
 
 def _inquiry(aid, **fields):
@@ -116,3 +117,15 @@ def test_recording_the_reply_closes_the_task_that_chased_it(aid):
     )
     assert response.status_code == 302
     assert Task.objects.get(case=aid.case, follow_up_key=task_key(inquiry)).done
+
+
+def test_the_worker_creates_the_overdue_task_on_its_own(aid, monkeypatch):
+    inquiry = _inquiry(aid)
+    now = timezone.make_aware(timezone.datetime(2026, 11, 5, 9, 0))
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    jobs.discover()
+    jobs.enqueue("aid.overdue_inquiries", {}, run_at=now)
+
+    assert jobs.run_due(now) == 1
+
+    assert Task.objects.filter(case=aid.case, follow_up_key=task_key(inquiry), done=False).count() == 1
