@@ -6,8 +6,11 @@ it has no retries with backoff, no idempotency key, and a job whose worker dies 
 job that must survive a killed worker, so this module is a small queue of our own, after healthchecks'
 ``sendalerts`` and securedrop's ``worker.py``:
 
-- **Claiming** is a conditional UPDATE that must change exactly one row: the row's ``state`` and
-  ``attempts`` act as a version, so two workers that see the same due job cannot both take it.
+- **Claiming** is a conditional UPDATE: only rows still ``queued`` change, and they are stamped with a
+  claim token of this worker (``host:pid:nonce``), so two workers that see the same due jobs cannot
+  both take one. A worker claims a small batch at once (``claim_batch``): in a burst of ten thousand
+  check-in alerts, one claim per alert would spend more on the queue than on the alerts. Jobs of a
+  batch that the worker cannot start while their lease is young are handed back untouched.
 - **A lease** (``claimed_until``) comes with every claim. A worker killed mid-job leaves its lease
   behind; once it runs out any worker takes the job again, and a worker that starts on the same host
   requeues at once the jobs of its dead predecessors (``requeue_interrupted``). A job runs with a
@@ -37,6 +40,7 @@ import secrets
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +60,10 @@ from khronika.worker.models import Job
 logger = logging.getLogger("khronika.worker")
 
 Handler = Callable[[dict[str, Any]], None]
+
+# Jobs claimed at once by ``run_due``: enough to take the queue's overhead off a burst of alerts, few
+# enough that a worker killed holding them delays little (``requeue_interrupted`` frees them at once).
+CLAIM_BATCH = 10
 
 # The one registry of handlers, filled by ``@register`` when the apps' ``jobs`` modules are imported.
 # A module-level dict on purpose: registration happens at import time, like Django's own signals.
@@ -203,6 +211,16 @@ def _lease() -> timedelta:
 
 def claim_next(now: datetime, worker_id: str) -> Job | None:
     """Take the next due job (or one whose lease ran out) for ``worker_id``, or None if there is none."""
+    claimed = claim_batch(now, worker_id, 1)
+    return claimed[0] if claimed else None
+
+
+def claim_batch(now: datetime, worker_id: str, size: int) -> list[Job]:
+    """Take up to ``size`` due jobs (queued, or running with a lease that ran out), oldest first.
+
+    Queued jobs are taken with one UPDATE that stamps them with a fresh claim token; jobs whose lease
+    ran out (their worker died) are taken one by one with ``state`` and ``attempts`` as the version, and
+    are failed for good instead once their attempts are used up."""
     from khronika.vault.state import is_unsealed
 
     due = Q(state=Job.State.QUEUED, run_at__lte=now) | Q(state=Job.State.RUNNING, claimed_until__lt=now)
@@ -210,25 +228,38 @@ def claim_next(now: datetime, worker_id: str) -> Job | None:
     if _NEEDS_VAULT and not is_unsealed():
         # Sealed (a restart, a panic): only jobs that need no vault key run; the others wait for unseal.
         candidates = candidates.exclude(kind__in=sorted(_NEEDS_VAULT))
-    for job_id, state, attempts, max_attempts in candidates.values_list(
-        "id", "state", "attempts", "max_attempts"
-    )[:20]:
+    # Look at more rows than wanted: other workers are claiming from the same head of the queue.
+    rows = list(candidates.values_list("id", "state", "attempts", "max_attempts")[: max(size * 2, 20)])
+    token = f"{worker_id}:{secrets.token_hex(4)}"
+    claim = {"state": Job.State.RUNNING, "claimed_until": now + _lease(), "attempts": F("attempts") + 1}
+    queued = [job_id for job_id, state, _, _ in rows if state == Job.State.QUEUED][:size]
+    if queued:
+        Job.objects.filter(id__in=queued, state=Job.State.QUEUED).update(claimed_by=token, **claim)
+    taken = list(Job.objects.filter(claimed_by=token, state=Job.State.RUNNING).order_by("run_at", "id"))
+    for job_id, state, attempts, max_attempts in rows:
+        if state != Job.State.RUNNING or len(taken) >= size:
+            continue
         version = Job.objects.filter(id=job_id, state=state, attempts=attempts)
-        if state == Job.State.RUNNING and attempts >= max_attempts:
+        if attempts >= max_attempts:
             # It stopped its worker on every attempt (killed, out of memory): never run it again.
             message = "The worker stopped while running this job on its last attempt."
             if version.update(**_failed(now, message)) == 1:
                 _after_failure(job_id, message)
             continue
-        claimed = version.update(
-            state=Job.State.RUNNING,
-            claimed_by=worker_id,
-            claimed_until=now + _lease(),
-            attempts=F("attempts") + 1,
-        )
-        if claimed == 1:  # exactly one row: ours. Zero: another worker took it first.
-            return Job.objects.get(id=job_id)
-    return None
+        expired_token = f"{worker_id}:{secrets.token_hex(4)}"
+        if version.update(claimed_by=expired_token, **claim) == 1:  # zero: another worker took it first
+            taken.append(Job.objects.get(id=job_id))
+    return taken
+
+
+def release(jobs: list[Job]) -> int:
+    """Hand back claimed jobs that were not started (the attempt is not counted); returns how many."""
+    released = 0
+    for job in jobs:
+        released += Job.objects.filter(
+            id=job.pk, state=Job.State.RUNNING, claimed_by=job.claimed_by, attempts=job.attempts
+        ).update(state=Job.State.QUEUED, claimed_by="", claimed_until=None, attempts=F("attempts") - 1)
+    return released
 
 
 def _failed(now: datetime, message: str) -> dict[str, Any]:
@@ -278,9 +309,14 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def run_job(job: Job, worker_id: str, now: datetime | None = None) -> bool:
-    """Run one claimed job and record the outcome. True if it succeeded."""
+    """Run one claimed job and record the outcome. True if it succeeded.
+
+    ``worker_id`` is kept for callers that claimed without a token; the job's own claim token wins."""
     handler = _HANDLERS.get(job.kind)
-    ours = Job.objects.filter(id=job.pk, state=Job.State.RUNNING, claimed_by=worker_id, attempts=job.attempts)
+    claimed_by = job.claimed_by or worker_id
+    ours = Job.objects.filter(
+        id=job.pk, state=Job.State.RUNNING, claimed_by=claimed_by, attempts=job.attempts
+    )
     try:
         if handler is None:
             raise JobError(f"No handler is registered for jobs of kind {job.kind!r}.")
@@ -330,11 +366,23 @@ def run_due(
     who = worker_id or default_worker_id()
     ran = 0
     while ran < limit and not (should_stop and should_stop()):
-        job = claim_next(now or timezone.now(), who)
-        if job is None:
+        claimed_at = time.monotonic()
+        batch = claim_batch(now or timezone.now(), who, min(CLAIM_BATCH, limit - ran))
+        if not batch:
             break
-        run_job(job, who, now)
-        ran += 1
+        for position, job in enumerate(batch):
+            # Start a job only while its lease outlasts the job's time limit (with a tenth to spare), so
+            # no other worker can take it while it runs; a slow batch hands the rest back at once.
+            elapsed = time.monotonic() - claimed_at
+            too_late = (
+                elapsed + settings.KHRONIKA_WORKER_JOB_TIMEOUT_SECONDS
+                > 0.9 * settings.KHRONIKA_WORKER_LEASE_SECONDS
+            )
+            if too_late or (should_stop and should_stop()):
+                release(batch[position:])
+                return ran
+            run_job(job, who, now)
+            ran += 1
     return ran
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import socket
 from email import message_from_bytes
 
@@ -23,6 +24,7 @@ class Sink:
         self.refuse = refuse
         self.messages: list = []
         self.greetings: list = []
+        self.raw: list[bytes] = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
@@ -32,6 +34,7 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         self.greetings.append(session.host_name)
+        self.raw.append(envelope.content)
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
         return "250 Message accepted"
 
@@ -65,6 +68,21 @@ def test_it_sends_with_the_idempotency_key_as_message_id(smtp):
     assert message["Message-ID"] == "<checkin-7-alert@example.org>"
     assert message["From"] == "alerts@example.org"
     assert message.get_payload().strip() == "Synthetic text."
+
+
+def test_a_russian_subject_and_body_arrive_intact(smtp):
+    sink = smtp(Sink())
+    send_email(
+        "synthetic.contact@example.org",
+        "Тревога: отметка не пришла",
+        "Синтетический текст: я пошёл на встречу.",
+        message_id="k-ru",
+    )
+
+    [raw] = sink.raw
+    parsed = message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Subject"] == "Тревога: отметка не пришла"
+    assert parsed.get_content().strip() == "Синтетический текст: я пошёл на встречу."
 
 
 def test_it_does_not_name_the_server_machine_in_its_greeting(smtp):

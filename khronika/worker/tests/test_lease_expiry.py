@@ -51,7 +51,7 @@ def test_a_worker_that_outlived_its_lease_does_not_overwrite_the_new_claim():
     jobs.run_job(slow, "slow")
 
     job.refresh_from_db()
-    assert (job.state, job.claimed_by) == (Job.State.RUNNING, "fresh")
+    assert job.state == Job.State.RUNNING and job.claimed_by == fresh.claimed_by != slow.claimed_by
 
 
 def test_a_restarted_worker_releases_at_once_the_jobs_of_dead_workers_on_its_host():
