@@ -11,8 +11,7 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from khronika.monitoring.services import reindex_articles
         from khronika.vault.rotation import register_reindexer
 
         # Duplicates and reprints are found by keyed digests; a blind-index key rotation recomputes them.
-        register_reindexer("monitoring.articles", reindex_articles)
+        register_reindexer("monitoring.articles", "khronika.monitoring.services.reindex_articles")

@@ -18,11 +18,11 @@ class RecordsConfig(AppConfig):
 
         from django.db.models.signals import post_save
 
-        from khronika.records.blind_indexes import reindex_all_persons, reindex_saved_person
+        from khronika.records.blind_indexes import reindex_saved_person
         from khronika.records.models import Person
         from khronika.vault.rotation import register_reindexer
 
         # Exact lookups on encrypted identities follow every save (bulk writers call index_persons).
         post_save.connect(reindex_saved_person, sender=Person, dispatch_uid="records.person_blind_indexes")
         # A blind-index key rotation recomputes them all.
-        register_reindexer("records.persons", reindex_all_persons)
+        register_reindexer("records.persons", "khronika.records.blind_indexes.reindex_all_persons")

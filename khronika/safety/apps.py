@@ -10,8 +10,7 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Community safety registry")
 
     def ready(self) -> None:
-        from khronika.safety.services import reindex_entries
         from khronika.vault.rotation import register_reindexer
 
         # Entries are found again by a keyed digest; a blind-index key rotation recomputes them.
-        register_reindexer("safety.entries", reindex_entries)
+        register_reindexer("safety.entries", "khronika.safety.services.reindex_entries")

@@ -39,6 +39,7 @@ from typing import Any
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.utils.module_loading import import_string
 
 from khronika.vault import keystore, state
 from khronika.vault.control import unseal_all
@@ -277,28 +278,30 @@ def rotate_kek(
 
 
 Reindexer = Callable[[int], int]
-_REINDEXERS: dict[str, Reindexer] = {}
+_REINDEXERS: dict[str, str] = {}
 
 
-def register_reindexer(name: str, reindex: Reindexer) -> None:
+def register_reindexer(name: str, dotted_path: str) -> None:
     """Register what recomputes one app's keyed digests (called from ``AppConfig.ready``).
 
     Why a registry: every app that stores digests made with the blind-index key (persons, safety
     entries, monitored articles) must recompute them after a rotation, or exact lookups and duplicate
-    detection silently miss every old row. The vault cannot know those apps; they tell it. ``reindex``
-    takes a batch size and returns the number of rows it rewrote."""
-    _REINDEXERS[name] = reindex
+    detection silently miss every old row. The vault cannot know those apps; they tell it. The function
+    at ``dotted_path`` takes a batch size and returns the number of rows it rewrote; it is imported
+    only when a rotation runs, so registering loads nothing heavy into every process (the worker
+    locks all its memory, ``vault/hardening.py``)."""
+    _REINDEXERS[name] = dotted_path
 
 
 def reindexers() -> dict[str, Reindexer]:
-    return dict(_REINDEXERS)
+    return {name: import_string(path) for name, path in _REINDEXERS.items()}
 
 
 def reindex_blind_indexes(*, batch_size: int = BATCH_SIZE) -> int:
     """Recompute every keyed digest with this process's current blind-index key, app by app.
 
     Returns the number of rows written."""
-    return sum(reindex(batch_size) for reindex in _REINDEXERS.values())
+    return sum(reindex(batch_size) for reindex in reindexers().values())
 
 
 def batches(manager: models.Manager[Any] | models.QuerySet[Any], batch_size: int) -> Iterator[list[Any]]:
