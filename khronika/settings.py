@@ -363,3 +363,6 @@ KHRONIKA_MONITOR_TIMEOUT_SECONDS = env_int("KHRONIKA_MONITOR_TIMEOUT_SECONDS", 3
 # A feed, page or export larger than this is refused (a hostile server could send gigabytes).
 KHRONIKA_MONITOR_MAX_BYTES = env_int("KHRONIKA_MONITOR_MAX_BYTES", 10 * 1024 * 1024)
 KHRONIKA_MONITOR_POLL_MINUTES = env_int("KHRONIKA_MONITOR_POLL_MINUTES", 60)
+# Staff can make the server fetch an address (/monitoring/sources/): loopback, private and link-local
+# addresses are refused so that an account cannot read internal services through it (docs/monitoring.md).
+KHRONIKA_MONITOR_ALLOW_INTERNAL = env_bool("KHRONIKA_MONITOR_ALLOW_INTERNAL", False)

@@ -6,14 +6,21 @@ every request goes through it; left empty, requests go out directly from the ser
 Threat: a hostile server sends gigabytes or trickles bytes for ever: the body is read in chunks and
 refused past ``KHRONIKA_MONITOR_MAX_BYTES``; every read has ``KHRONIKA_MONITOR_TIMEOUT_SECONDS`` and
 the whole body twice that.
+Threat: an account (an informant, a hijacked login) types an internal address into the sources page
+(/monitoring/sources/) to read a service that only the server can reach: ``check_address`` refuses
+loopback, private, link-local and other non-public addresses at every redirect, unless
+``KHRONIKA_MONITOR_ALLOW_INTERNAL`` is set.
 """
 
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import re
+import socket
 import time
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from charset_normalizer import from_bytes
@@ -25,6 +32,7 @@ USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE
 )
+MAX_REDIRECTS = 5
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""")
 
 
@@ -44,36 +52,64 @@ def proxies() -> dict[str, str]:
     return {"http": proxy, "https": proxy} if proxy else {}
 
 
+def check_address(url: str) -> None:
+    """Refuse ``url`` when its host is this machine or an internal network (see the module docstring).
+
+    With a proxy the name is not resolved here: the proxy resolves it (``socks5h``), and a lookup from
+    the server would tell its resolver which sites we read. Then only literal addresses and
+    ``localhost`` are refused; Tor itself does not connect to private addresses. A name that resolves
+    differently between this check and the connection (DNS rebinding) is not caught: docs/monitoring.md.
+    """
+    if settings.KHRONIKA_MONITOR_ALLOW_INTERNAL:
+        return
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        host = ""
+    if not host:
+        raise FetchError(_("The address has no site name in it."))
+    internal = FetchError(_("Addresses of this server or of an internal network cannot be fetched."))
+    if host == "localhost" or host.endswith(".localhost"):
+        raise internal
+    addresses = [host]
+    if not settings.KHRONIKA_MONITOR_PROXY:
+        try:
+            addresses = [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+        except (OSError, UnicodeError):
+            raise FetchError(_("No site is known under this address.")) from None
+    for address in addresses:
+        try:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+        except ValueError:
+            continue  # a name, left to the proxy
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if not ip.is_global or ip.is_multicast:
+            raise internal
+
+
 def fetch(url: str) -> Fetched:
-    """GET ``url`` through the proxy; the body, capped at the size limit."""
-    if not re.match(r"^https?://", url, flags=re.IGNORECASE):
-        raise FetchError(_("Only http:// and https:// addresses can be fetched."))
+    """GET ``url`` through the proxy; the body, capped at the size limit. Redirects are followed
+    here, not by requests, so that every address on the way is checked (``check_address``)."""
     limit = settings.KHRONIKA_MONITOR_MAX_BYTES
     try:
-        with requests.get(
-            url,
-            stream=True,
-            timeout=settings.KHRONIKA_MONITOR_TIMEOUT_SECONDS,
-            proxies=proxies(),
-            headers={"User-Agent": USER_AGENT},
-        ) as response:
-            if response.status_code != 200:
-                raise FetchError(
-                    _("The server answered with status %(status)s instead of the page.")
-                    % {"status": response.status_code}
-                )
-            chunks, size = [], 0
-            # The timeout bounds each read; this bounds the whole body (a server trickling a byte a
-            # second). read1 returns what has arrived, so the clock is looked at between arrivals.
-            deadline = time.monotonic() + 2 * settings.KHRONIKA_MONITOR_TIMEOUT_SECONDS
-            while chunk := response.raw.read1(64 * 1024, decode_content=True):
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(too_big(limit))
-                if time.monotonic() > deadline:
-                    raise requests.Timeout
-                chunks.append(chunk)
-            return Fetched(response.url, b"".join(chunks), _header_charset(response.headers))
+        for _hop in range(MAX_REDIRECTS + 1):
+            if not re.match(r"^https?://", url, flags=re.IGNORECASE):
+                raise FetchError(_("Only http:// and https:// addresses can be fetched."))
+            check_address(url)
+            with requests.get(
+                url,
+                stream=True,
+                allow_redirects=False,
+                timeout=settings.KHRONIKA_MONITOR_TIMEOUT_SECONDS,
+                proxies=proxies(),
+                headers={"User-Agent": USER_AGENT},
+            ) as response:
+                if response.is_redirect:
+                    url = urljoin(response.url, response.headers["Location"])
+                    continue
+                return _body(response, limit)
+        raise FetchError(_("The address sends the reader on to other addresses too many times."))
     except requests.Timeout:
         raise FetchError(_("The server took too long to answer.")) from None
     except requests.RequestException:
@@ -81,6 +117,27 @@ def fetch(url: str) -> Fetched:
         raise FetchError(
             _("The address could not be reached (no connection, or the proxy refused).")
         ) from None
+
+
+def _body(response: requests.Response, limit: int) -> Fetched:
+    """The answer's body, read in chunks and cut off at ``limit`` bytes and at the deadline."""
+    if response.status_code != 200:
+        raise FetchError(
+            _("The server answered with status %(status)s instead of the page.")
+            % {"status": response.status_code}
+        )
+    chunks, size = [], 0
+    # The timeout bounds each read; this bounds the whole body (a server trickling a byte a
+    # second). read1 returns what has arrived, so the clock is looked at between arrivals.
+    deadline = time.monotonic() + 2 * settings.KHRONIKA_MONITOR_TIMEOUT_SECONDS
+    while chunk := response.raw.read1(64 * 1024, decode_content=True):
+        size += len(chunk)
+        if size > limit:
+            raise FetchError(too_big(limit))
+        if time.monotonic() > deadline:
+            raise requests.Timeout
+        chunks.append(chunk)
+    return Fetched(response.url, b"".join(chunks), _header_charset(response.headers))
 
 
 def read_file(path: str) -> bytes:

@@ -24,15 +24,27 @@ def _interval() -> int:
     return max(1, settings.KHRONIKA_MONITOR_POLL_MINUTES) * 60
 
 
+def _current_slot() -> int:
+    return int(timezone.now().timestamp()) // _interval()
+
+
 def schedule_poll(feed: Feed, slot: int | None = None) -> None:
     """Queue the poll of ``feed`` for ``slot`` (default: now), once."""
     if slot is None:
-        slot, run_at = int(timezone.now().timestamp()) // _interval(), timezone.now()
+        slot, run_at = _current_slot(), timezone.now()
     else:
         run_at = datetime.fromtimestamp(slot * _interval(), tz=UTC)
     enqueue(
         POLL, {"feed": str(feed.pk), "slot": slot}, run_at=run_at, idempotency_key=f"{POLL}:{feed.pk}:{slot}"
     )
+
+
+def resume_polling(feed: Feed) -> None:
+    """Restart the chain of polls of a feed that was paused (its chain ended when a poll found it
+    paused): this slot's and the next slot's polls, each a no-op when that poll is queued already."""
+    slot = _current_slot()
+    schedule_poll(feed)
+    schedule_poll(feed, slot + 1)
 
 
 @register(POLL)

@@ -82,6 +82,13 @@ class Article(VaultRecord):
         ordering = ["-imported_at"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        # Two imports of one article at the same moment both pass the duplicate check in services.py;
+        # the database refuses the second copy, and services._store counts it as a duplicate.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compartment", "content_digest"], name="monitoring_article_unique_text"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"article {self.id}"

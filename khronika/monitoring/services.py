@@ -16,7 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,31 +114,41 @@ def _store(item: Item, *, compartment: Compartment, kind: str, actor: Any, feed:
     extraction = None if original else extract(item)
     # The extractor may normalise the text; its spans point into the text it returns, so that is kept.
     text = extraction.text if extraction else item.text
-    with transaction.atomic():
-        article = Article(
-            compartment=compartment,
-            feed=feed,
-            origin=kind,
-            url=item.url,
-            title=item.title,
-            text=text,
-            sha256=fingerprints.sha256(text),
-            published_at=item.published,
-            language=(extraction.language if extraction else "") or item.language,
-            url_digest=url_digest,
-            content_digest=content_digest,
-            minhash=signature,
-            reprint_of=original,
-            similarity=score if original else None,
-        )
-        article.save()
-        _save_bands(article, signature)
-        events = [Event("create", *object_ref(article))]
-        for position, incident in enumerate(extraction.incidents if extraction else []):
-            candidate = Candidate(article=article, position=position, extracted=json.dumps(asdict(incident)))
-            candidate.save()
-            events.append(Event("create", *object_ref(candidate)))
-        record_events(actor, events)
+    try:
+        with transaction.atomic():
+            article = Article(
+                compartment=compartment,
+                feed=feed,
+                origin=kind,
+                url=item.url,
+                title=item.title,
+                text=text,
+                sha256=fingerprints.sha256(text),
+                published_at=item.published,
+                language=(extraction.language if extraction else "") or item.language,
+                url_digest=url_digest,
+                content_digest=content_digest,
+                minhash=signature,
+                reprint_of=original,
+                similarity=score if original else None,
+            )
+            article.save()
+            _save_bands(article, signature)
+            events = [Event("create", *object_ref(article))]
+            for position, incident in enumerate(extraction.incidents if extraction else []):
+                candidate = Candidate(
+                    article=article, position=position, extracted=json.dumps(asdict(incident))
+                )
+                candidate.save()
+                events.append(Event("create", *object_ref(candidate)))
+            record_events(actor, events)
+    except IntegrityError:
+        # Another import stored the same text between the check above and this insert (two documenters
+        # importing one article at once): the unique constraint on (compartment, content_digest)
+        # refused the second copy, and this item's transaction left nothing of it behind.
+        if same.exists():
+            return "duplicate"
+        raise
     return "reprint" if original else len(events) - 1
 
 
@@ -207,8 +217,13 @@ def read_input(source: str, *, kind: str = "") -> tuple[str, Batch]:
         if kind == Article.Origin.TEXT:
             return kind, read_text(fetched.body, url=fetched.url)
         return Article.Origin.HTML, read_page(fetched.body, url=fetched.url, charset=fetched.charset)
-    body = read_file(source)
-    kind = kind or _sniff(body, Path(source).suffix.lower())
+    return read_body(read_file(source), kind=kind, name=source)
+
+
+def read_body(body: bytes, *, kind: str = "", name: str = "") -> tuple[str, Batch]:
+    """Read a file's bytes (a path on the command line, an upload on the sources page); ``kind`` or
+    sniffed from the bytes and the suffix of ``name``."""
+    kind = kind or _sniff(body, Path(name).suffix.lower())
     if kind == Article.Origin.FEED:
         return kind, read_feed(body)
     if kind == Article.Origin.TELEGRAM:

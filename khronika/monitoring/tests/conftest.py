@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -32,16 +33,24 @@ class _Site:
         self.pages: dict[str, tuple[bytes, str]] = {}
         self.requests: list[str] = []
         self.trickle: set[str] = set()
+        self.redirects: dict[str, str] = {}  # path -> Location
 
 
 @pytest.fixture
-def site() -> Iterator[tuple[str, _Site]]:
-    """A web server on 127.0.0.1 for the duration of one test: ``(base_url, site)``."""
+def site(settings: Any) -> Iterator[tuple[str, _Site]]:
+    """A web server on 127.0.0.1 for the duration of one test: ``(base_url, site)``. Fetching from
+    this machine is refused in production (fetching.check_address), so it is allowed here."""
+    settings.KHRONIKA_MONITOR_ALLOW_INTERNAL = True
     content = _Site()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # http.server's naming
             content.requests.append(self.path)
+            if self.path in content.redirects:
+                self.send_response(302)
+                self.send_header("Location", content.redirects[self.path])
+                self.end_headers()
+                return
             page = content.pages.get(self.path)
             if page is None:
                 self.send_response(404)

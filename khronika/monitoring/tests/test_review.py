@@ -23,7 +23,7 @@ def _as(user):
 def test_the_queue_lists_pending_candidates_of_ones_compartments_only(team):
     mine = make_candidate(team.home)
     theirs = make_candidate(team.elsewhere, title="Elsewhere article")
-    done = make_candidate(team.home, title="Already rejected")
+    done = make_candidate(team.home, "В Казани задержали двух мужчин.", title="Already rejected")
     done.status = Candidate.Status.REJECTED
     done.save()
 

@@ -27,6 +27,7 @@ from khronika.aid.tests.factories import (
 )
 from khronika.intake.sanitize import CleanFile
 from khronika.intake.services import Upload, submit
+from khronika.monitoring.models import Feed, ImportReport
 from khronika.monitoring.tests.factories import candidate_in
 from khronika.publishing.models import Release
 from khronika.records.models import PlaintextExportApproval
@@ -150,6 +151,13 @@ RULES: dict[str, Rule] = {
     "monitoring:accept": Rule(capability=Capability.EDIT_RECORDS, record="candidate"),
     "monitoring:link": Rule(method="post", capability=Capability.EDIT_RECORDS, record="candidate"),
     "monitoring:reject": Rule(method="post", capability=Capability.EDIT_RECORDS, record="candidate"),
+    "monitoring:sources": Rule(capability=Capability.IMPORT),
+    "monitoring:import_source": Rule(method="post", capability=Capability.IMPORT),
+    "monitoring:feed_add": Rule(method="post", capability=Capability.IMPORT),
+    "monitoring:feed_pause": Rule(method="post", capability=Capability.IMPORT, record="feed"),
+    "monitoring:feed_resume": Rule(method="post", capability=Capability.IMPORT, record="feed"),
+    "monitoring:feed_remove": Rule(method="post", capability=Capability.IMPORT, record="feed"),
+    "monitoring:import_report": Rule(capability=Capability.IMPORT, record="import report"),
     "publishing:release_list": Rule(capability=Capability.EXPORT),
     "publishing:release_create": Rule(capability=Capability.EXPORT),
     "publishing:release_approve": Rule(method="post", capability=Capability.MANAGE_USERS, record="release"),
@@ -172,11 +180,14 @@ RECORD_KWARGS = {
     "submission": "submission_id",
     "case": "case_id",
     "candidate": "candidate_id",
+    "feed": "feed_id",
+    "import report": "report_id",
     "safety entry": "entry_id",
 }
 # Staff accounts and alerts are not in compartments: who may manage them is decided by capability alone.
 COMPARTMENTED = {"incident", "person", "evidence", "case", "task", "intervention", "event", "inquiry"}
 COMPARTMENTED |= {"candidate"}  # a monitoring candidate is in its article's compartment
+COMPARTMENTED |= {"feed", "import report"}  # monitoring feeds and import reports have a compartment
 # Aid cases are reached by membership (khronika/aid/access.py): each role sits on the inside case as this.
 CASE_ROLES = {Role.LAWYER: "lawyer", Role.PSYCHOLOGIST: "psychologist", Role.EVACUATION: "evacuation"}
 
@@ -218,6 +229,8 @@ def records(team):
             "event": DetentionEventFactory(case=case),
             "inquiry": InquiryFactory(case=case),
             "candidate": candidate_in(compartment),
+            "feed": Feed.objects.create(compartment=compartment, url="https://feeds.example.invalid/rss"),
+            "import report": ImportReport.objects.create(compartment=compartment, kind="html"),
         }
 
     inside = records_in(team.home)
