@@ -3,19 +3,16 @@
 Staff of a small organisation are not operators: what ``khronika monitor import|feeds`` does on the
 command line is here too, for users with ``import``. Everything is limited to the user's compartments;
 a feed or report of another compartment is the 404 of one that does not exist (threat model 3).
-Uploads never touch the disk (``KeepUploadInMemory``); the import itself is ``services``' own, the
+Uploads never touch the disk (``vault.uploads.KeepInMemory``); the import itself is ``services``' own, the
 same as the command line's, and each write is a ledger entry with opaque ids.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,32 +28,9 @@ from khronika.monitoring.fetching import FetchError, too_big
 from khronika.monitoring.forms import FeedForm, ImportForm
 from khronika.monitoring.jobs import resume_polling, schedule_poll
 from khronika.monitoring.models import Feed, ImportReport
+from khronika.vault.uploads import KeepInMemory
 
 LATEST_REPORTS = 20
-
-
-class KeepUploadInMemory(FileUploadHandler):
-    """Holds the upload in memory up to ``KHRONIKA_MONITOR_MAX_BYTES`` (the fetcher's limit).
-
-    Threat model 1: an uploaded article can name victims, and Django would spool a large upload to a
-    temporary file. Here the bytes stay in memory and are dropped past the limit (only the size is
-    kept, so that the page can say the file is too large); they are never written anywhere in clear.
-    """
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        if start + len(raw_data) <= settings.KHRONIKA_MONITOR_MAX_BYTES:
-            self.buffer.write(raw_data)
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        content = self.buffer if file_size <= settings.KHRONIKA_MONITOR_MAX_BYTES else io.BytesIO()
-        content.seek(0)
-        return InMemoryUploadedFile(
-            content, self.field_name, self.file_name, self.content_type, file_size, self.charset
-        )
 
 
 def _feeds(request: HttpRequest) -> Any:
@@ -99,7 +73,7 @@ def sources(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_capability(Capability.IMPORT)
 def import_source(request: HttpRequest) -> HttpResponse:
-    request.upload_handlers = [KeepUploadInMemory(request)]
+    request.upload_handlers = [KeepInMemory(request, settings.KHRONIKA_MONITOR_MAX_BYTES)]
     return _import_source(request)
 
 

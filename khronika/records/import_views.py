@@ -7,15 +7,12 @@ token, so a later step cannot switch it. Nothing is written before the last step
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +29,7 @@ from khronika.records.spreadsheets.importing import NothingImported, write
 from khronika.records.spreadsheets.mapping import FIELDS, Mapping, check_mapping, guess_mapping
 from khronika.records.spreadsheets.reading import SpreadsheetRefused, Table, read_table
 from khronika.records.spreadsheets.validation import Report, validate
+from khronika.vault.uploads import KeepInMemory
 
 SESSION_KEY = "spreadsheet_imports"
 MAX_PROBLEMS_SHOWN = 500
@@ -126,34 +124,10 @@ def _report_page(
     )
 
 
-class KeepInMemory(FileUploadHandler):
-    """Holds the upload in memory, up to the import limit, instead of Django's temporary file.
-
-    Threat model 1: Django writes uploads over 2 MiB in clear to a temporary file on disk. Here the
-    bytes stay in memory until ``staging`` encrypts them; past the limit they are dropped and only the
-    size is kept, so that the view can say the file is too large.
-    """
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        if start + len(raw_data) <= settings.IMPORT_MAX_BYTES:
-            self.buffer.write(raw_data)
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        content = self.buffer if file_size <= settings.IMPORT_MAX_BYTES else io.BytesIO()
-        content.seek(0)
-        return InMemoryUploadedFile(
-            content, self.field_name, self.file_name, self.content_type, file_size, self.charset
-        )
-
-
 @csrf_exempt  # checked by csrf_protect below, once the upload handler is in place
 @require_capability(Capability.IMPORT)
 def import_upload(request: HttpRequest) -> HttpResponse:
-    request.upload_handlers = [KeepInMemory(request)]
+    request.upload_handlers = [KeepInMemory(request, settings.IMPORT_MAX_BYTES)]
     return _import_upload(request)
 
 

@@ -204,7 +204,7 @@ def test_an_upload_larger_than_the_memory_threshold_never_goes_to_a_temporary_fi
     team, extractor, monkeypatch
 ):
     """Threat model 1: Django spools uploads over 2 MiB to a temporary file; the sources page keeps the
-    upload in memory (KeepUploadInMemory), so no handler that writes to disk is ever asked."""
+    upload in memory (vault.uploads.KeepInMemory), so no handler that writes to disk is ever asked."""
     from django.core.files import uploadhandler
 
     from khronika.vault import uploads
