@@ -20,6 +20,7 @@ urlpatterns = [
     path("status/", include((status_urlpatterns, "status"))),
     path("worker/", include("khronika.worker.urls")),
     path("monitoring/", include("khronika.monitoring.urls")),
+    path("linkage/", include("khronika.linkage.urls")),
     path("check-in/", include((checkin_urls.public_urlpatterns, "checkin"))),
     path("checkins/", include((checkin_urls.staff_urlpatterns, "checkins"))),
     path("publishing/", include("khronika.publishing.urls")),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LinkageConfig(AppConfig):
-    """Record linkage; registered only so that ``khronika link`` is found (no models yet)."""
+    """Record linkage: ``khronika link``, and the review of duplicate persons inside the instance."""
 
     name = "khronika.linkage"
     label = "linkage"

@@ -27,6 +27,7 @@ from khronika.aid.tests.factories import (
 )
 from khronika.intake.sanitize import CleanFile
 from khronika.intake.services import Upload, submit
+from khronika.linkage.tests.factories import link_in
 from khronika.monitoring.models import Feed, ImportReport
 from khronika.monitoring.tests.factories import candidate_in
 from khronika.publishing.models import Release
@@ -165,6 +166,12 @@ RULES: dict[str, Rule] = {
     "publishing:release_withdraw": Rule(method="post", capability=Capability.EXPORT, record="release"),
     "figures:dashboard": Rule(public=True, arguments=ENGLISH),
     "figures:report_pdf": Rule(public=True, arguments=ENGLISH),
+    "linkage:review": Rule(capability=Capability.EDIT_RECORDS),
+    "linkage:decide": Rule(method="post", capability=Capability.EDIT_RECORDS, record="person link"),
+    "linkage:reveal": Rule(method="post", capability=Capability.REVEAL_IDENTITY, record="person link"),
+    "linkage:merges": Rule(capability=Capability.EDIT_RECORDS),
+    "linkage:undo": Rule(method="post", capability=Capability.EDIT_RECORDS, record="person link"),
+    "linkage:run_start": Rule(method="post", capability=Capability.MANAGE_USERS),
 }
 
 # Django's admin has its own permission model (is_staff plus has_*_permission, see records/admin.py).
@@ -183,11 +190,13 @@ RECORD_KWARGS = {
     "feed": "feed_id",
     "import report": "report_id",
     "safety entry": "entry_id",
+    "person link": "link_id",
 }
 # Staff accounts and alerts are not in compartments: who may manage them is decided by capability alone.
 COMPARTMENTED = {"incident", "person", "evidence", "case", "task", "intervention", "event", "inquiry"}
 COMPARTMENTED |= {"candidate"}  # a monitoring candidate is in its article's compartment
 COMPARTMENTED |= {"feed", "import report"}  # monitoring feeds and import reports have a compartment
+COMPARTMENTED |= {"person link"}  # a linkage pair joins two persons of one compartment
 # Aid cases are reached by membership (khronika/aid/access.py): each role sits on the inside case as this.
 CASE_ROLES = {Role.LAWYER: "lawyer", Role.PSYCHOLOGIST: "psychologist", Role.EVACUATION: "evacuation"}
 
@@ -231,6 +240,7 @@ def records(team):
             "candidate": candidate_in(compartment),
             "feed": Feed.objects.create(compartment=compartment, url="https://feeds.example.invalid/rss"),
             "import report": ImportReport.objects.create(compartment=compartment, kind="html"),
+            "person link": link_in(compartment),
         }
 
     inside = records_in(team.home)

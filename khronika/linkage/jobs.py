@@ -1,0 +1,17 @@
+"""The linkage app's worker job: one run of the model over one compartment.
+
+``needs_vault``: it decrypts the persons it compares, so while the instance is sealed it waits instead
+of failing. Idempotent (``instance.run``): a finished run is left alone; a rerun updates its own links.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from khronika.linkage import instance
+from khronika.worker.jobs import register
+
+
+@register(instance.JOB_KIND, needs_vault=True)
+def run_linkage(payload: dict[str, Any]) -> None:
+    instance.run(str(payload["run"]))

@@ -1,0 +1,55 @@
+"""A documenter reviews a pair in a browser with JavaScript off (Tor Browser "Safest" mode)."""
+
+import pytest
+from django_otp.oath import totp
+
+from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
+from khronika.linkage.models import PersonLink
+from khronika.linkage.tests.factories import link_in
+from khronika.records.reference import load_reference_data
+from khronika.testing.browser import chromium, screenshot_path
+from khronika.testing.factories import TEST_PASSWORD, CompartmentFactory, PersonFactory, UserFactory, place
+
+
+@pytest.mark.browser
+def test_a_documenter_reviews_a_pair_without_javascript(live_server, transactional_db):
+    load_reference_data()
+    hotline = CompartmentFactory(name="Hotline")
+    user = UserFactory(username="browser-reviewer", role="documenter", compartments=[hotline])
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    left = PersonFactory(
+        compartment=hotline,
+        given_name="Матвей",
+        family_name="Щербаков",
+        birth_date="1990",
+        region=place("RU-DA"),
+    )
+    right = PersonFactory(compartment=hotline, given_name="Matvey", family_name="Shcherbakov")
+    link = link_in(hotline, left, right, probability=0.54)
+
+    with chromium() as browser:
+        page = browser.new_page(java_script_enabled=False, locale="en-GB")
+        requests = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", TEST_PASSWORD)
+        page.fill("#id_otp_token", f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
+        page.click("button[type=submit].primary")
+        page.wait_for_url(f"{live_server.url}/records/incidents/")
+
+        page.goto(f"{live_server.url}/linkage/review/")
+        assert page.locator("h2", has_text="Are these the same person?").count() == 1
+        assert "Shcherbakov" not in page.content()
+        page.screenshot(path=screenshot_path("linkage-review-nojs"), full_page=True)
+
+        page.click("button[value=same]")
+        page.wait_for_url(f"{live_server.url}/linkage/review/")
+        assert "are now recorded as one person" in page.content()
+        assert PersonLink.objects.get(pk=link.pk).state == PersonLink.State.CONFIRMED
+
+        page.goto(f"{live_server.url}/records/people/{left.pk}/")
+        assert page.locator(f"text={right.pseudonym}").count() == 1
+        page.screenshot(path=screenshot_path("linkage-also-recorded-as-nojs"), full_page=True)
+
+        assert requests and all(url.startswith(live_server.url) for url in requests)
