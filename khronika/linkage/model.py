@@ -119,6 +119,9 @@ def features(records: Sequence[PersonRecord]) -> pd.DataFrame:
             "birth_first": birth.first.toordinal() if birth else None,
             "birth_last": birth.last.toordinal() if birth else None,
             "birth_day": birth is not None and birth.precision == "day",
+            # The exact day, for a term-frequency adjustment: 1 January stands for "year only" in
+            # many sources, so sharing it says less than sharing 14 March.
+            "birth_exact": birth.first.toordinal() if birth and birth.precision == "day" else None,
             "birth_year": (birth.first.year + (birth.last - birth.first).days // 730) if birth else None,
             "incident_first": incident.first.toordinal() if incident else None,
             "incident_last": incident.last.toordinal() if incident else None,
@@ -186,8 +189,15 @@ def _name_comparison() -> cl.CustomComparison:
                 0.02,
                 0.01,
             ),
+            _level(
+                "(family_key_l IS NULL AND given_key_l = family_key_r)"
+                " OR (family_key_r IS NULL AND given_key_r = family_key_l)",
+                "one name only, the other's family name",
+                0.02,
+                0.001,
+            ),
             _level("family_key_l = family_key_r", "family agrees only", 0.02, 0.003),
-            _level("ELSE", "different", 0.03, 0.98),
+            _level("ELSE", "different", 0.03, 0.98) | {"fix_m_probability": True},
         ],
     )
 
@@ -210,12 +220,15 @@ def _range_comparison(name: str, window_days: Sequence[int]) -> cl.CustomCompari
     gap = (
         f"greatest({first}_l - {last}_r, {first}_r - {last}_l, 0)"  # days between the ranges, 0 if they meet
     )
+    same_day = _level(f"{first}_l = {first}_r AND {last}_l = {last}_r AND {first}_l = {last}_l", "same day")
+    if name == "birth":  # the same condition, on the column the adjustment counts
+        same_day = _level("birth_exact_l = birth_exact_r", "same day") | {
+            "tf_adjustment_column": "birth_exact",
+            "tf_adjustment_weight": 1.0,
+        }
     levels: list[Any] = [
         _null(f"{first}_l IS NULL OR {first}_r IS NULL"),
-        _level(
-            f"{first}_l = {first}_r AND {last}_l = {last}_r AND {first}_l = {last}_l",
-            "same day",
-        ),
+        same_day,
         _level(f"{gap} = 0", "ranges overlap"),
     ]
     levels += [_level(f"{gap} <= {days}", f"within {days} days") for days in window_days]
@@ -260,6 +273,11 @@ def comparisons(frame: pd.DataFrame) -> list[cl.CustomComparison | cl.JaroWinkle
 # Blocking, training, prediction, clustering -----------------------------------------------------
 
 _SWAPPED = "l.given_key = r.family_key AND l.family_key = r.given_key"
+# One side has a single name, written in the given field, and it is the other side's family name.
+_ONE_NAME_CROSSED = (
+    "(l.family_key IS NULL AND l.given_key = r.family_key)"
+    " OR (r.family_key IS NULL AND r.given_key = l.family_key)"
+)
 
 
 def _identifier_blocks(frame: pd.DataFrame) -> list[Any]:
@@ -313,7 +331,9 @@ def _run_splink(frame: pd.DataFrame, options: ModelOptions) -> tuple[pd.DataFram
                 block_on("birth_first", "birth_last", "region_code"),
                 block_on("birth_first", "birth_last", "town_key"),
                 block_on("incident_first", "incident_last", "town_key"),
+                block_on("family_key", "town_key"),
                 CustomRule(_SWAPPED),
+                CustomRule(_ONE_NAME_CROSSED),
                 *_identifier_blocks(frame),
             ],
             retain_matching_columns=False,
@@ -355,11 +375,16 @@ def _train(linker: Linker, options: ModelOptions) -> None:
         log.warning("The prior could not be estimated (%s); the default stands.", type(exc).__name__)
     training.estimate_u_using_random_sampling(max_pairs=1_000_000, seed=options.seed)
     for rule in (block_on("given_canon", "family_key"), block_on("birth_first", "birth_last")):
+        # An EM session takes the comparisons of its blocking rule out of the linker's settings while
+        # it runs, and Splink does not put them back when the session raises: without this copy a
+        # failed session would leave the model without its name comparison (found on short lists).
+        before = linker._settings_obj.core_model_settings.copy()  # type: ignore[no-untyped-call]
         try:
             training.estimate_parameters_using_expectation_maximisation(
                 rule, fix_u_probabilities=True, max_pairs=2_000_000
             )
         except Exception as exc:  # as above: too few pairs under this rule for EM
+            linker._settings_obj.core_model_settings = before
             log.warning("An EM session was skipped (%s); starting values stand.", type(exc).__name__)
 
 

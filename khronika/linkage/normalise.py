@@ -103,16 +103,20 @@ def consonant_key(key: str) -> str:
     return _DOUBLE.sub(r"\1", key[0] + _VOWELS.sub("", key[1:]))
 
 
+# Russian forms first; English forms for foreign citizens and English-language sources.
+DIMINUTIVE_LISTS = ("diminutives_ru.csv", "diminutives_en.csv")
+
+
 @cache
 def _diminutives() -> dict[str, frozenset[str]]:
     """Skeleton of every form in the list → skeletons of the full names it may stand for."""
     forms: dict[str, set[str]] = {}
-    with (DATA / "diminutives_ru.csv").open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        for row in rows:
-            full = skeleton(row["full_name"])
-            forms.setdefault(skeleton(row["diminutive"]), set()).add(full)
-            forms.setdefault(full, set()).add(full)
+    for name in DIMINUTIVE_LISTS:
+        with (DATA / name).open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(line for line in handle if not line.startswith("#")):
+                full = skeleton(row["full_name"])
+                forms.setdefault(skeleton(row["diminutive"]), set()).add(full)
+                forms.setdefault(full, set()).add(full)
     return {form: frozenset(names) for form, names in forms.items()}
 
 

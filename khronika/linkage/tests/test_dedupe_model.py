@@ -30,6 +30,33 @@ def test_it_joins_one_person_written_in_two_scripts_with_an_age_for_a_birth_date
     assert clusters["b1"] != clusters["a1"]
 
 
+def test_a_birth_date_that_many_share_does_not_join_people_with_different_names():
+    """1 January often stands for "year only": sharing it, a town and a gender is not enough."""
+    common = [
+        PersonRecord(f"c{n}", given, family, "", "1859-01-01", None, "", "", "Кардифф")
+        for n, (given, family) in enumerate(
+            [
+                ("Uriah", "Goodwin"),
+                ("Charles", "Conde"),
+                ("Harry", "Hibbott"),
+                ("Walter", "Evans"),
+                ("John", "Price"),
+            ]
+        )
+    ]
+    clusters = {a.record_id: a.cluster_id for a in dedupe(_with_background(*common))}
+    assert len({clusters[record.record_id] for record in common}) == len(common)
+
+
+def test_a_record_with_one_name_in_the_given_field_joins_the_family_it_names():
+    records = _with_background(
+        PersonRecord("d1", "Oldmixon", "", "", "", None, "", "", "Бирмингем"),
+        PersonRecord("d2", "John", "Oldmixon", "", "1673-05-01", None, "", "", "Бирмингем"),
+    )
+    clusters = {a.record_id: a.cluster_id for a in dedupe(records)}
+    assert clusters["d1"] == clusters["d2"]
+
+
 def test_every_record_gets_one_assignment_in_input_order():
     records = generate(300, seed=4).records
     result = link(records)

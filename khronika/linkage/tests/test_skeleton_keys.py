@@ -40,6 +40,13 @@ def test_it_maps_a_diminutive_to_the_full_names_it_may_stand_for():
     assert given_name_group("Александр") == given_name_group("Alexander")
 
 
+def test_english_short_forms_stand_for_their_full_names():
+    """A foreign citizen written "Bob" by one source and "Robert" by another is one given name."""
+    assert set(given_name_group("Bob")) & set(given_name_group("Robert"))
+    assert set(given_name_group("Lizzie")) & set(given_name_group("Elizabeth"))
+    assert not set(given_name_group("Bob")) & set(given_name_group("Elizabeth"))
+
+
 def test_it_leaves_an_unknown_given_name_as_itself():
     assert given_name_group("Зигфрид") == (skeleton("Зигфрид"),)
 
