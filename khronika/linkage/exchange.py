@@ -1,0 +1,438 @@
+"""Linkage between organisations: Bloom-filter encodings (CLKs) of identities, and matching them.
+
+Two groups that may not show each other names find the people both have documented. Each encodes
+its own list under a secret the two agreed for this one exchange (``new_secret``), sends the encoded
+file on, and a matcher (``match``) pairs the encodings that are alike. The matcher learns how many
+people the lists share and which pseudonyms pair up; only the group that made a pseudonym can turn it
+back into its own record, through a mapping file that never leaves it.
+
+What is encoded: the same keys the deduplication model compares (``normalise``): the phonetic Latin
+skeleton of the family name and patronymic, the full names a given name may stand for (Саша →
+aleksandr, aleksandra), the birth year (close years overlap), birth month and day when known, the
+ISO 3166-2 region and the town, and the month and day of the incident. So «Матвей Щербаков» in
+one list and "Matvey Shcherbakov" in the other produce nearly the same encoding. Every field goes into one
+composite filter (a CLK, Schnell et al. 2011) through keyed BLAKE2b (clkhash's ``blakeHash``), each
+field under its own derived key.
+
+Threat (docs/linkage.md, "What an attacker holding an encoded file can learn"): a Bloom filter of
+names is open to frequency attacks (Christen et al. 2017, Vidanage et al. 2020): common names set
+common bit patterns. Answered here by a fresh 160-bit secret per exchange (files of two exchanges
+cannot be compared or pooled), one composite filter instead of one filter per field, name fields
+hashed with a fixed number of bits whatever their length (``bitsPerFeature``: the number of set bits
+says less about the name), XOR folding (Schnell et al. 2016), records shuffled and given random
+pseudonyms, and deletion of the files after matching. No Django here: the exchange runs anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import hashlib
+import hmac
+import json
+import os
+import random
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anonlink  # type: ignore[import-untyped]  # anonlink ships neither stubs nor py.typed
+from bitarray import bitarray
+from clkhash import clk as clkhash_clk  # type: ignore[import-untyped]  # no stubs, no py.typed
+from clkhash import schema as clkhash_schema
+from clkhash.key_derivation import hkdf  # type: ignore[import-untyped]
+
+from khronika.linkage import normalise
+from khronika.linkage.types import PersonRecord
+
+FORMAT = "khronika-linkage-clk"
+FORMAT_VERSION = 1
+SCHEMA_ID = "khronika-person-v1"
+SECRET_BYTES = 20
+"""160 bits: far beyond guessing, and 32 characters to read out (8 groups of 4)."""
+DEFAULT_THRESHOLD = 0.65
+"""Pairs whose Dice similarity reaches this are candidates; the solver keeps one partner per record."""
+BLOOM_BITS = 2048
+XOR_FOLDS = 1
+_CHECK_INFO = b"khronika linkage check value v1"
+_MAX_GIVEN_NAMES = 3
+
+
+class ExchangeError(Exception):
+    """Something a person must put right before the exchange can go on."""
+
+
+class MalformedFile(ExchangeError):
+    """The file is not an encoded file of this format (damaged, cut off, or another kind of file)."""
+
+
+class SchemaMismatch(ExchangeError):
+    """The two files were encoded with different schemas or parameters: they cannot be compared."""
+
+
+class WrongSecret(ExchangeError):
+    """The two files were encoded under different secrets (a typing slip, or another exchange's)."""
+
+
+# The secret --------------------------------------------------------------------------------------
+
+
+def new_secret() -> str:
+    """A fresh secret for one exchange, in base32 groups of four letters to read out or copy.
+
+    Threat: a secret reused across exchanges lets anyone holding files of both compare them; a
+    guessable one lets the holder of a file encode guesses. Made from the operating system's CSPRNG,
+    shown once, never stored.
+    """
+    text = base64.b32encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def parse_secret(text: str) -> bytes:
+    """The secret's bytes from its written form; spaces, dashes and letter case do not matter."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    try:
+        raw = base64.b32decode(cleaned)
+    except (binascii.Error, ValueError):
+        raise ExchangeError(
+            "The secret is not written correctly: it is 8 groups of 4 letters and digits."
+        ) from None
+    if len(raw) != SECRET_BYTES:
+        raise ExchangeError("The secret is not written correctly: it is 8 groups of 4 letters and digits.")
+    return raw
+
+
+def check_value(secret: bytes, schema: dict[str, Any]) -> str:
+    """A keyed check of the secret and schema, written in the file's header.
+
+    Two files with equal check values were made under the same secret and schema; the value reveals
+    nothing of the secret (HMAC under a key derived with its own HKDF label, separate from the
+    encoding keys), and guessing the secret from it is hopeless at 160 bits.
+    """
+    (key,) = hkdf(secret, 1, info=_CHECK_INFO, key_size=32)
+    message = json.dumps(schema, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+# The schema --------------------------------------------------------------------------------------
+
+
+def _ngram(field: str, bits: int) -> dict[str, Any]:
+    # bitsPerFeature: the same number of bits whatever the length of the name, so the count of set
+    # bits does not tell a long name from a short one.
+    return {
+        "identifier": field,
+        "format": {"type": "string", "encoding": "utf-8"},
+        "hashing": {
+            "comparison": {"type": "ngram", "n": 2},
+            "strategy": {"bitsPerFeature": bits},
+            "hash": {"type": "blakeHash"},
+        },
+    }
+
+
+def _exact(field: str, bits: int) -> dict[str, Any]:
+    return {
+        "identifier": field,
+        "format": {"type": "string", "encoding": "utf-8"},
+        "hashing": {
+            "comparison": {"type": "exact"},
+            "strategy": {"bitsPerToken": bits},
+            "hash": {"type": "blakeHash"},
+        },
+    }
+
+
+_SCHEMA: dict[str, Any] = {
+    "version": 3,
+    "clkConfig": {
+        "l": BLOOM_BITS,
+        "xor_folds": XOR_FOLDS,
+        "kdf": {
+            "type": "HKDF",
+            "hash": "SHA256",
+            # Public, fixed: the per-exchange secret is the key material; the salt only separates
+            # Khronika's keys from any other use of the same secret.
+            "salt": base64.b64encode(b"khronika-linkage-" + SCHEMA_ID.encode()).decode("ascii"),
+            "info": base64.b64encode(b"khronika person clk").decode("ascii"),
+            "keySize": 64,
+        },
+    },
+    "features": [
+        _ngram("family_name", 220),
+        _ngram("given_names", 180),
+        _ngram("patronymic", 60),
+        {
+            "identifier": "birth_year",
+            "format": {"type": "integer"},
+            "hashing": {
+                "comparison": {"type": "numeric", "thresholdDistance": 2, "resolution": 2},
+                "strategy": {"bitsPerToken": 40},
+                "hash": {"type": "blakeHash"},
+                "missingValue": {"sentinel": ""},
+            },
+        },
+        _exact("birth_month", 60),
+        _exact("birth_day", 120),
+        _exact("region", 100),
+        _exact("town", 40),
+        # The month and day of the incident: two groups documenting one detention mostly agree on
+        # them, and they tell apart the many namesakes that names, birth and region leave together.
+        _exact("incident_month", 120),
+        _exact("incident_day", 120),
+    ],
+}
+
+
+def schema() -> dict[str, Any]:
+    """The clkhash schema (v3) of this format, as written into every file's header."""
+    return copy.deepcopy(_SCHEMA)
+
+
+def identity_keys(record: PersonRecord) -> tuple[str, ...]:
+    """The normalised values encoded for one person, in the schema's order; "" where unknown.
+
+    The same keys as ``model.features``, so that spellings the dedupe model treats as one person
+    are one person here too. Dates a source wrote wrongly count as unknown rather than stopping
+    the export of a whole list.
+    """
+    given, family = normalise.order_names(record.given_name, record.family_name)
+    group = normalise.given_name_group(given)[:_MAX_GIVEN_NAMES]
+    try:
+        incident = normalise.parse_partial_date(record.incident_date)
+    except ValueError:
+        incident = None
+    try:
+        born = normalise.parse_partial_date(record.birth_date)
+    except ValueError:
+        born = None
+    birth = normalise.birth_range(born, record.age, incident)
+    birth_year = birth_month = birth_day = ""
+    if birth is not None:
+        birth_year = str(birth.first.year + (birth.last - birth.first).days // 730)
+        if birth.precision in ("day", "month"):
+            birth_month = birth.first.strftime("%Y-%m")
+        if birth.precision == "day":
+            birth_day = birth.first.isoformat()
+    place = normalise.resolve_place(record.region, record.town)
+    return (
+        normalise.skeleton(family),
+        " ".join(group),
+        normalise.skeleton(record.patronymic),
+        birth_year,
+        birth_month,
+        birth_day,
+        place.region,
+        place.town,
+        incident.first.strftime("%Y-%m") if incident is not None else "",
+        incident.first.isoformat() if incident is not None and incident.precision == "day" else "",
+    )
+
+
+# Encoding ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EncodedList:
+    """One organisation's encoded list: header values and (pseudonym, CLK) pairs in random order."""
+
+    schema: dict[str, Any]
+    check: str
+    entries: list[tuple[str, bitarray]]
+
+
+def encode(
+    records: Sequence[PersonRecord], secret: bytes, workers: int = 1
+) -> tuple[EncodedList, dict[str, str]]:
+    """The encoded list, and the mapping from each fresh pseudonym to the caller's record id.
+
+    Pseudonyms are random per exchange (never a record id or a Khronika pseudonym, which a partner
+    could recognise from an earlier exchange), and the order is shuffled so that it does not follow
+    the input (sorted by date of entry, say). The mapping is the caller's to keep and protect.
+    """
+    layout = schema()
+    parsed = clkhash_schema.from_json_dict(layout)
+    try:
+        keys = [identity_keys(record) for record in records]
+    finally:
+        normalise.forget()  # the caches hold names: do not keep them in a long-lived process
+    clks = (
+        clkhash_clk.generate_clks(keys, parsed, secret, validate=False, max_workers=workers) if keys else []
+    )
+    pseudonyms: set[str] = set()
+    mapping: dict[str, str] = {}
+    entries: list[tuple[str, bitarray]] = []
+    for record, clk in zip(records, clks, strict=True):
+        pseudonym = secrets.token_hex(8)
+        while pseudonym in pseudonyms:  # 64 bits: a repeat is all but impossible, but cheap to rule out
+            pseudonym = secrets.token_hex(8)
+        pseudonyms.add(pseudonym)
+        mapping[pseudonym] = record.record_id
+        entries.append((pseudonym, clk))
+    random.SystemRandom().shuffle(entries)
+    return EncodedList(layout, check_value(secret, layout), entries), mapping
+
+
+# Files -------------------------------------------------------------------------------------------
+
+
+def _create_private(path: Path) -> int:
+    """Open a new file readable by its owner only; refuse to follow or replace an existing one."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+
+
+def write_encoded(path: Path, encoded: EncodedList) -> None:
+    """The encoded file: a JSON header (format, schema, check value, count) then one record a line.
+
+    No secret, no record id and no name is written; see docs/data-format.md.
+    """
+    header = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "schema_id": SCHEMA_ID,
+        "schema": encoded.schema,
+        "check": encoded.check,
+        "count": len(encoded.entries),
+    }
+    with os.fdopen(_create_private(path), "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(header, sort_keys=True) + "\n")
+        for pseudonym, clk in encoded.entries:
+            handle.write(f"{pseudonym} {base64.b64encode(clk.tobytes()).decode('ascii')}\n")
+
+
+def read_encoded(path: Path) -> EncodedList:
+    """Read and check an encoded file; ``MalformedFile`` says what is wrong with it."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline()
+            try:
+                header = json.loads(first)
+            except json.JSONDecodeError:
+                raise MalformedFile("the first line is not the header") from None
+            if not isinstance(header, dict) or header.get("format") != FORMAT:
+                raise MalformedFile("it is not a Khronika encoded file")
+            if header.get("version") != FORMAT_VERSION:
+                raise MalformedFile(f"format version {header.get('version')} is not supported")
+            layout, check, count = header.get("schema"), header.get("check"), header.get("count")
+            if not isinstance(layout, dict) or not isinstance(check, str) or not isinstance(count, int):
+                raise MalformedFile("the header is incomplete")
+            try:
+                parsed = clkhash_schema.from_json_dict(layout)
+            except (clkhash_schema.SchemaError, KeyError, TypeError, ValueError):
+                raise MalformedFile("the schema in the header is not valid") from None
+            size = parsed.l // 8
+            entries: list[tuple[str, bitarray]] = []
+            seen: set[str] = set()
+            for number, line in enumerate(handle, start=2):
+                parts = line.split()
+                if len(parts) != 2 or parts[0] in seen:
+                    raise MalformedFile(f"line {number} is damaged")
+                try:
+                    raw = base64.b64decode(parts[1], validate=True)
+                except binascii.Error:
+                    raise MalformedFile(f"line {number} is damaged") from None
+                if len(raw) != size:
+                    raise MalformedFile(f"line {number} has an encoding of the wrong length")
+                clk = bitarray()
+                clk.frombytes(raw)
+                seen.add(parts[0])
+                entries.append((parts[0], clk))
+    except UnicodeDecodeError:
+        raise MalformedFile("it is not text") from None
+    if len(entries) != count:
+        raise MalformedFile(f"the header announces {count} records but the file holds {len(entries)}")
+    return EncodedList(layout, check, entries)
+
+
+def write_mapping(path: Path, mapping: dict[str, str]) -> None:
+    """``pseudonym,record_id`` for the organisation's own use, owner-readable only (mode 0600).
+
+    Threat: this file turns the matcher's pairs back into our records. It never leaves the
+    organisation, lives on encrypted storage, and is deleted once the pairs have been read.
+    """
+    with os.fdopen(_create_private(path), "w", encoding="utf-8") as handle:
+        handle.write("pseudonym,record_id\n")
+        for pseudonym, record_id in sorted(mapping.items()):
+            handle.write(f"{pseudonym},{_csv_cell(record_id)}\n")
+
+
+def _csv_cell(value: str) -> str:
+    if any(ch in value for ch in ',"\n\r'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def delete_file(path: Path) -> None:
+    """Overwrite a file with zeros, then remove it.
+
+    Threat: an encoded file left on a disk can be attacked later. Overwriting is best effort: on
+    SSDs and journaling or copy-on-write file systems old blocks may survive, which is why the
+    documentation asks for the files to live on encrypted storage as well.
+    """
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.write(b"\0" * size)
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
+
+
+# Matching ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchedPair:
+    """A person both lists hold, as the two sides' pseudonyms, with the Dice similarity of the pair."""
+
+    pseudonym_a: str
+    pseudonym_b: str
+    similarity: float
+
+
+def check_compatible(first: EncodedList, second: EncodedList) -> None:
+    """Refuse two files that cannot be compared, saying why."""
+    if first.schema != second.schema:
+        raise SchemaMismatch("the two files were encoded with different schemas or settings")
+    if not hmac.compare_digest(first.check, second.check):
+        raise WrongSecret("the two files were encoded under different secrets")
+
+
+def match(first: EncodedList, second: EncodedList, threshold: float = DEFAULT_THRESHOLD) -> list[MatchedPair]:
+    """The pairs of records that are one person, at most one partner per record.
+
+    anonlink finds every pair whose Dice similarity reaches ``threshold``; its greedy solver then
+    takes the most similar pair first and never reuses a record, so a common name that is close to
+    many records on the other side still pairs once.
+    """
+    check_compatible(first, second)
+    if not 0 < threshold <= 1:
+        raise ExchangeError("The threshold is a number above 0 and at most 1.")
+    clks_a = [clk for _, clk in first.entries]
+    clks_b = [clk for _, clk in second.entries]
+    if not clks_a or not clks_b:
+        return []
+    candidates = anonlink.candidate_generation.find_candidate_pairs(
+        [clks_a, clks_b], anonlink.similarities.dice_coefficient, threshold
+    )
+    similarities, _datasets, (records_a, records_b) = candidates
+    similarity_of = {
+        (int(a), int(b)): float(s) for s, a, b in zip(similarities, records_a, records_b, strict=True)
+    }
+    groups = anonlink.solving.greedy_solve(candidates)
+    pairs = [
+        MatchedPair(first.entries[a][0], second.entries[b][0], round(similarity_of[(a, b)], 4))
+        for a, b in anonlink.solving.pairs_from_groups(groups)
+    ]
+    pairs.sort(key=lambda pair: (-pair.similarity, pair.pseudonym_a))
+    return pairs
+
+
+def write_pairs(path: Path, pairs: Sequence[MatchedPair]) -> None:
+    """``pseudonym_a,pseudonym_b,similarity``: the pairs file both organisations receive."""
+    with os.fdopen(_create_private(path), "w", encoding="utf-8") as handle:
+        handle.write("pseudonym_a,pseudonym_b,similarity\n")
+        for pair in pairs:
+            handle.write(f"{pair.pseudonym_a},{pair.pseudonym_b},{pair.similarity:.4f}\n")
