@@ -24,6 +24,7 @@ urlpatterns = [
     path("check-in/", include((checkin_urls.public_urlpatterns, "checkin"))),
     path("checkins/", include((checkin_urls.staff_urlpatterns, "checkins"))),
     path("publishing/", include("khronika.publishing.urls")),
+    path("estimation/", include("khronika.estimation.urls")),
     path("figures/", include((figures_urlpatterns, "figures"))),
     path("admin/", admin.site.urls),
 ]

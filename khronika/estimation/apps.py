@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EstimationConfig(AppConfig):
     """Multiple systems estimation: how many cases went unrecorded, from the overlap of linked lists.
 
-    No models: the estimators read a capture-history table and return numbers; the app exists so that
-    ``khronika estimate`` is a management command like every other.
+    The estimators read a capture-history table and return numbers (``khronika estimate`` needs no
+    database); the models keep the estimates made from this instance's own records (``instance.py``)
+    so that a coordinator can publish them.
     """
 
     name = "khronika.estimation"

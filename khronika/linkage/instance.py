@@ -26,14 +26,14 @@ from django.utils import timezone
 
 from khronika.accounts.models import Compartment
 from khronika.ledger.services import Event, object_ref, record, record_events
-from khronika.linkage import model, normalise
+from khronika.linkage import normalise
 from khronika.linkage.decisions import recompute_clusters
 from khronika.linkage.models import LinkageRun, PersonLink
-from khronika.linkage.types import PersonRecord, UncertainPair
+from khronika.linkage.types import REVIEW_BAND, PersonRecord, UncertainPair
 from khronika.records.dates import format_partial_date
 from khronika.records.models import Act, Incident, Person, Place
 
-REVIEW_FROM, AUTO_CONFIRM_FROM = model.REVIEW_BAND
+REVIEW_FROM, AUTO_CONFIRM_FROM = REVIEW_BAND
 """Pairs from the model's lower review bound go to a reviewer; from its upper bound they merge without
 review (the model's own thresholds, so that tuning the model moves both)."""
 
@@ -62,6 +62,10 @@ def run(run_id: str) -> LinkageRun:
         records = person_records(linkage_run.compartment)
         # The upper bound of the band is opened so that the model also returns the pairs above it,
         # which ``store`` confirms; the model itself is used exactly as tuned.
+        # Imported here: Splink, DuckDB and pandas would otherwise load into every web and worker
+        # process at start, where all memory is locked (vault/hardening.py).
+        from khronika.linkage import model
+
         result = model.link(records, model.ModelOptions(review_band=(REVIEW_FROM, math.inf)))
         proposed, confirmed = store(linkage_run, result.uncertain_pairs)
     except Exception:

@@ -28,14 +28,12 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 
 from khronika.linkage import normalise
-from khronika.linkage.types import ClusterAssignment, LinkageResult, PersonRecord, UncertainPair
+from khronika.linkage.types import REVIEW_BAND, ClusterAssignment, LinkageResult, PersonRecord, UncertainPair
 
 log = logging.getLogger(__name__)
 
 MATCH_THRESHOLD = 0.8
 """Pairs at or above this probability join one cluster."""
-REVIEW_BAND = (0.4, 0.97)
-"""Pairs whose probability falls in this band are shown to a reviewer, whichever side they fell on."""
 DEFAULT_MEMORY_LIMIT = "4GB"
 MIN_TRAINING_RECORDS = 1000
 """Smaller lists are trained together with synthetic strangers (see ``link``)."""

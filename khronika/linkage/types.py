@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+REVIEW_BAND = (0.4, 0.97)
+"""Pairs whose probability falls in this band are shown to a reviewer, whichever side they fell on.
+Here, not in ``model``, so that the review pages can know it without loading Splink and DuckDB."""
+
 
 @dataclass(frozen=True)
 class PersonRecord:

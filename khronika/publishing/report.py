@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from khronika.aid.rendering import html_to_pdf
+from khronika.estimation.models import Dimension, Estimate
 from khronika.publishing import charts
 from khronika.publishing.models import Release
 from khronika.publishing.tiles import OTHER_REGION
@@ -32,27 +32,32 @@ def _act_labels(language: str) -> dict[str, str]:
     return dict(Term.objects.filter(vocabulary__code="act_type").values_list("code", field))
 
 
-def stored_estimates() -> list[dict[str, Any]]:
-    """Estimate rows stored by the estimation app, if it is installed and has any (method, stratum,
-    estimate, lower, upper). Published with their intervals, never as a bare number."""
-    configs = [c for c in apps.get_app_configs() if c.name == "khronika.estimation"]
-    wanted = {"estimate", "lower", "upper"}
-    for model in (m for c in configs for m in c.get_models()):
-        names = {f.name for f in model._meta.get_fields()}
-        if wanted <= names:
-            rows = []
-            for row in model._default_manager.all()[:50]:
-                rows.append(
-                    {
-                        "method": getattr(row, "method", ""),
-                        "stratum": getattr(row, "stratum", "") or getattr(row, "label", ""),
-                        "estimate": row.estimate,  # type: ignore[attr-defined]  # any model with these fields
-                        "lower": row.lower,  # type: ignore[attr-defined]
-                        "upper": row.upper,  # type: ignore[attr-defined]
-                    }
-                )
-            return rows
-    return []
+def stored_estimates(language: str = "en") -> list[dict[str, Any]]:
+    """The estimates a coordinator published (``khronika.estimation``), newest first, with their
+    intervals: never a bare number, and never one nobody decided to publish."""
+    rows = list(Estimate.objects.filter(published=True).order_by("-created_at", "dimension", "stratum")[:50])
+    regions = _names(language, [r.stratum for r in rows if r.dimension == Dimension.REGION])
+    acts = _act_labels(language)
+    shown = []
+    for row in rows:
+        if row.dimension == Dimension.ALL:
+            stratum = _("all regions, years and acts")
+        elif row.dimension == Dimension.REGION:
+            stratum = regions.get(row.stratum, row.stratum)
+        elif row.dimension == Dimension.ACT_TYPE:
+            stratum = acts.get(row.stratum, row.stratum)
+        else:
+            stratum = row.stratum
+        shown.append(
+            {
+                "method": row.get_method_display(),
+                "stratum": stratum,
+                "estimate": row.estimate,
+                "lower": row.lower,
+                "upper": row.upper,
+            }
+        )
+    return shown
 
 
 def report_context(release: Release, language: str) -> dict[str, Any]:
@@ -74,7 +79,7 @@ def report_context(release: Release, language: str) -> dict[str, Any]:
             series = [(label, n) for label, n in tables["period"]]
             context["by_period"] = series
             context["timeline_svg"] = charts.timeline(series, _("Acts documented by period"))
-        context["estimates"] = stored_estimates()
+        context["estimates"] = stored_estimates(language)
     return context
 
 

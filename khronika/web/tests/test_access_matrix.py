@@ -25,6 +25,7 @@ from khronika.aid.tests.factories import (
     InterventionFactory,
     TaskFactory,
 )
+from khronika.estimation.tests.factories import estimate_in
 from khronika.intake.sanitize import CleanFile
 from khronika.intake.services import Upload, submit
 from khronika.linkage.tests.factories import link_in
@@ -172,6 +173,10 @@ RULES: dict[str, Rule] = {
     "linkage:merges": Rule(capability=Capability.EDIT_RECORDS),
     "linkage:undo": Rule(method="post", capability=Capability.EDIT_RECORDS, record="person link"),
     "linkage:run_start": Rule(method="post", capability=Capability.MANAGE_USERS),
+    "estimation:overview": Rule(capability=Capability.EXPORT),
+    "estimation:run": Rule(method="post", capability=Capability.EXPORT),
+    "estimation:publish": Rule(method="post", capability=Capability.MANAGE_USERS, record="estimate"),
+    "estimation:unpublish": Rule(method="post", capability=Capability.MANAGE_USERS, record="estimate"),
 }
 
 # Django's admin has its own permission model (is_staff plus has_*_permission, see records/admin.py).
@@ -191,12 +196,14 @@ RECORD_KWARGS = {
     "import report": "report_id",
     "safety entry": "entry_id",
     "person link": "link_id",
+    "estimate": "estimate_id",
 }
 # Staff accounts and alerts are not in compartments: who may manage them is decided by capability alone.
 COMPARTMENTED = {"incident", "person", "evidence", "case", "task", "intervention", "event", "inquiry"}
 COMPARTMENTED |= {"candidate"}  # a monitoring candidate is in its article's compartment
 COMPARTMENTED |= {"feed", "import report"}  # monitoring feeds and import reports have a compartment
 COMPARTMENTED |= {"person link"}  # a linkage pair joins two persons of one compartment
+COMPARTMENTED |= {"estimate"}  # an estimate is made from its run's compartments
 # Aid cases are reached by membership (khronika/aid/access.py): each role sits on the inside case as this.
 CASE_ROLES = {Role.LAWYER: "lawyer", Role.PSYCHOLOGIST: "psychologist", Role.EVACUATION: "evacuation"}
 
@@ -241,6 +248,7 @@ def records(team):
             "feed": Feed.objects.create(compartment=compartment, url="https://feeds.example.invalid/rss"),
             "import report": ImportReport.objects.create(compartment=compartment, kind="html"),
             "person link": link_in(compartment),
+            "estimate": estimate_in(compartment),
         }
 
     inside = records_in(team.home)
