@@ -6,8 +6,9 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -41,3 +42,17 @@ def chromium() -> Iterator[Browser]:
 def screenshot_path(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"
+
+
+def log_in(page: Page, base_url: str, user: Any, device: Any) -> None:
+    """Sign ``user`` in through the staff login form, with a fresh code from ``device`` (their confirmed
+    TOTP device): every staff page sits behind the password and the second factor."""
+    from django_otp.oath import totp
+
+    from khronika.testing.factories import TEST_PASSWORD
+
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.fill("#id_otp_token", f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
+    page.click("button[type=submit].primary")

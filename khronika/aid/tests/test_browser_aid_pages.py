@@ -5,15 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
 
 from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.aid.models import CaseMember
 from khronika.aid.tests.factories import CaseFactory, DetentionEventFactory, InterventionFactory, TaskFactory
 from khronika.records.reference import load_reference_data
-from khronika.testing.browser import chromium, screenshot_path
+from khronika.testing.browser import chromium, log_in, screenshot_path
 from khronika.testing.factories import (
-    TEST_PASSWORD,
     CompartmentFactory,
     PersonFactory,
     UserFactory,
@@ -59,11 +57,7 @@ def test_a_lawyer_reads_the_dashboard_and_the_case_page_without_javascript(live_
         page = browser.new_page(java_script_enabled=False, locale="en-GB")
         requests = []
         page.on("request", lambda request: requests.append(request.url))
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", lawyer.username)
-        page.fill("#id_password", TEST_PASSWORD)
-        page.fill("#id_otp_token", f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
-        page.click("button[type=submit].primary")
+        log_in(page, live_server.url, lawyer, device)
         page.wait_for_load_state()
 
         page.goto(f"{live_server.url}/aid/")

@@ -11,15 +11,14 @@ import io
 from urllib.parse import urlsplit
 
 import pytest
-from django_otp.oath import totp
 from PIL import Image
 
 from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.intake.models import Submission
 from khronika.intake.services import open_as_staff
 from khronika.records.reference import load_reference_data
-from khronika.testing.browser import chromium, screenshot_path
-from khronika.testing.factories import TEST_PASSWORD, CompartmentFactory, UserFactory
+from khronika.testing.browser import chromium, log_in, screenshot_path
+from khronika.testing.factories import CompartmentFactory, UserFactory
 
 TEXT = {
     "en": {
@@ -98,11 +97,7 @@ def test_report_reply_and_return_without_javascript(live_server, coordinator_wit
 
         staff = browser.new_context(java_script_enabled=False, locale="en-GB")
         staff_page = staff.new_page()
-        staff_page.goto(f"{origin}/accounts/login/")
-        staff_page.fill("#id_username", user.username)
-        staff_page.fill("#id_password", TEST_PASSWORD)
-        staff_page.fill("#id_otp_token", f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
-        staff_page.click("button[type=submit].primary")
+        log_in(staff_page, origin, user, device)
         staff_page.goto(f"{origin}/inbox/")
         staff_page.click(f"text={text['what'][:20]}")
         staff_page.fill("#id_text", "Synthetic staff answer: we will call a lawyer")

@@ -1,14 +1,13 @@
 """A documenter reviews a pair in a browser with JavaScript off (Tor Browser "Safest" mode)."""
 
 import pytest
-from django_otp.oath import totp
 
 from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.linkage.models import PersonLink
 from khronika.linkage.tests.factories import link_in
 from khronika.records.reference import load_reference_data
-from khronika.testing.browser import chromium, screenshot_path
-from khronika.testing.factories import TEST_PASSWORD, CompartmentFactory, PersonFactory, UserFactory, place
+from khronika.testing.browser import chromium, log_in, screenshot_path
+from khronika.testing.factories import CompartmentFactory, PersonFactory, UserFactory, place
 
 
 @pytest.mark.browser
@@ -31,11 +30,7 @@ def test_a_documenter_reviews_a_pair_without_javascript(live_server, transaction
         page = browser.new_page(java_script_enabled=False, locale="en-GB")
         requests = []
         page.on("request", lambda request: requests.append(request.url))
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", TEST_PASSWORD)
-        page.fill("#id_otp_token", f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
-        page.click("button[type=submit].primary")
+        log_in(page, live_server.url, user, device)
         page.wait_for_url(f"{live_server.url}/records/incidents/")
 
         page.goto(f"{live_server.url}/linkage/review/")

@@ -4,15 +4,14 @@ extracted words marked beside the fields, and records it through the pre-filled 
 from __future__ import annotations
 
 import pytest
-from django_otp.oath import totp
 
 from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.monitoring.models import Candidate
 from khronika.monitoring.tests.importing import make_candidate
 from khronika.records.models import Incident, Information
 from khronika.records.reference import load_reference_data
-from khronika.testing.browser import chromium, screenshot_path
-from khronika.testing.factories import TEST_PASSWORD, CompartmentFactory, UserFactory
+from khronika.testing.browser import chromium, log_in, screenshot_path
+from khronika.testing.factories import CompartmentFactory, UserFactory
 
 TEXT = (
     "Сотрудники полиции задержали в Махачкале двух мужчин после проверки их телефонов. "
@@ -30,11 +29,7 @@ def test_a_candidate_is_reviewed_and_recorded_without_javascript(live_server, tr
     candidate = make_candidate(compartment, text=TEXT)
     with chromium() as browser:
         page = browser.new_context(java_script_enabled=False, locale="en-GB").new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", TEST_PASSWORD)
-        page.fill("#id_otp_token", f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
-        page.click("button[type=submit].primary")
+        log_in(page, live_server.url, user, device)
         page.click("nav >> text=Open sources")
         page.click("text=Задержания в Махачкале")
         assert page.locator("mark.extract-region").first.inner_text() == "Махачкал"

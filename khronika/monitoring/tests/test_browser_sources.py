@@ -4,14 +4,13 @@ export, and reads the import report with the messages that could not be imported
 from __future__ import annotations
 
 import pytest
-from django_otp.oath import totp
 
 from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.monitoring.models import Article
 from khronika.monitoring.tests.importing import DATA
 from khronika.records.reference import load_reference_data
-from khronika.testing.browser import chromium, screenshot_path
-from khronika.testing.factories import TEST_PASSWORD, CompartmentFactory, UserFactory
+from khronika.testing.browser import chromium, log_in, screenshot_path
+from khronika.testing.factories import CompartmentFactory, UserFactory
 
 
 @pytest.mark.browser
@@ -24,11 +23,7 @@ def test_a_telegram_export_is_imported_from_the_sources_page_without_javascript(
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     with chromium() as browser:
         page = browser.new_context(java_script_enabled=False, locale="en-GB").new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", TEST_PASSWORD)
-        page.fill("#id_otp_token", f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
-        page.click("button[type=submit].primary")
+        log_in(page, live_server.url, user, device)
         page.click("nav >> text=Open sources")
         page.click("text=Sources: imports and feeds")
         page.set_input_files("#id_import-file", str(DATA / "telegram-export.json"))

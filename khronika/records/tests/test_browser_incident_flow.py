@@ -4,13 +4,12 @@ Run with JavaScript on and off: every page must work in Tor Browser's "Safest" m
 """
 
 import pytest
-from django_otp.oath import totp
 
 from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.records.models import Incident
 from khronika.records.reference import load_reference_data
-from khronika.testing.browser import chromium, screenshot_path
-from khronika.testing.factories import TEST_PASSWORD, CompartmentFactory, UserFactory, term
+from khronika.testing.browser import chromium, log_in, screenshot_path
+from khronika.testing.factories import CompartmentFactory, UserFactory, term
 
 
 @pytest.fixture
@@ -33,11 +32,7 @@ def test_documenter_records_finds_and_reads_an_incident_in_russian(live_server, 
         requests = []
         page.on("request", lambda request: requests.append(request.url))
 
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", TEST_PASSWORD)
-        page.fill("#id_otp_token", f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
-        page.click("button[type=submit].primary")
+        log_in(page, live_server.url, user, device)
         page.wait_for_url(f"{live_server.url}/records/incidents/")
 
         page.click("text=New incident")
