@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max
 from django.utils import timezone
 from nacl.signing import SigningKey
@@ -24,41 +21,28 @@ from khronika.ledger.chain import GENESIS_HASH
 from khronika.ledger.models import Checkpoint, LedgerEntry
 from khronika.ledger.proof import InvalidCheckpoint, SignedCheckpoint, checkpoint_message
 from khronika.ledger.services import Break
-from khronika.secret_files import create_secret_file
+from khronika.vault.derived_keys import DerivedSigningKey
 
-KEY_FILE_NAME = "ledger-signing.key"
-
-
-def key_path() -> Path:
-    return Path(settings.DATA_DIR) / KEY_FILE_NAME
+# Derived from the organisation key, so only an unsealed instance signs (vault/derived_keys.py). The
+# files ledger-signing.pub (public, for checking while sealed) and ledger-signing-retired.pub (keys of
+# earlier versions, kept as files) sit in the data folder.
+KEY = DerivedSigningKey("ledger checkpoint", "ledger-signing")
 
 
 def signing_key() -> SigningKey:
-    """The instance's Ed25519 signing key, made on first use.
-
-    TODO(vault): the vault issue wraps this key with the root key, so that a seized disk holds no usable
-    signing key. Until then it is a plain file readable by the service account only (mode 0600).
-    """
-    path = key_path()
-    if not path.exists():
-        create_secret_file(path, 32)
-    if path.stat().st_mode & 0o077:
-        # A key others can read lets them sign checkpoints for a rewritten ledger.
-        raise ImproperlyConfigured(
-            f"The ledger signing key {path} can be read by other accounts on this machine. "
-            f"Restrict it with: chmod 600 {path}"
-        )
-    try:
-        seed = bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except (UnicodeDecodeError, ValueError):
-        seed = b""
-    if len(seed) != 32:
-        raise ImproperlyConfigured(f"The ledger signing key {path} is damaged. Restore it from a backup.")
-    return SigningKey(seed)
+    """The instance's Ed25519 checkpoint key; ``VaultSealed`` while the vault is sealed."""
+    return KEY.signing_key()
 
 
 def public_key_hex() -> str:
-    return bytes(signing_key().verify_key).hex()
+    """This ledger's public key, also while sealed once it was unsealed since (else a clear refusal)."""
+    public = KEY.public_key_hex()
+    if public is None:
+        raise InvalidCheckpoint(
+            "this instance's public signing key is not known yet: unseal the vault (khronika unseal) "
+            "and check again"
+        )
+    return public
 
 
 def create_checkpoint() -> Checkpoint:
@@ -90,12 +74,7 @@ def verify_against(data: Mapping[str, Any]) -> Break | None:
     """
     checkpoint = SignedCheckpoint.from_dict(data)
     checkpoint.check_signature()
-    if not key_path().exists():
-        # Checking must not quietly make a new key: that would hide that the real one went missing.
-        raise InvalidCheckpoint(
-            f"this instance's signing key {key_path()} is missing; restore it from a backup"
-        )
-    if checkpoint.public_key != public_key_hex():
+    if checkpoint.public_key not in {public_key_hex(), *KEY.retired_public_keys()}:
         # Anyone can make a validly signed checkpoint with a key of their own.
         raise InvalidCheckpoint("it was signed by a different key than this ledger's")
     if checkpoint.seq == 0:

@@ -5,8 +5,9 @@ lookup key (with its iterations) and the date each confirmation lapses. A partne
 (``khronika safety import-feed FILE``) and its lookup page then hashes under our key too, so its
 community is warned about our entries without either side sending anything in clear.
 
-Signed with an Ed25519 key of the registry's own (a 0600 file in the data folder, like the ledger's
-checkpoint key but separate: a partner who trusts our feed need not trust our ledger checkpoints). A
+Signed with an Ed25519 key of the registry's own, derived from the organisation key like the ledger's
+checkpoint key but separate (a partner who trusts our feed need not trust our ledger checkpoints), so
+only an unsealed instance signs a feed (``vault/derived_keys.py``). A
 partner pins our public key the first time (``--trust HEX``, obtained out of band); a feed signed by any
 other key is refused, so a forged feed cannot plant warnings. Each feed replaces the previous one from
 the same signer whole: an entry we retract disappears from partners at their next import.
@@ -16,11 +17,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -33,35 +31,21 @@ from khronika.ledger.services import record
 from khronika.safety import lookup
 from khronika.safety.models import IDENTIFIER_KINDS, Entry, ImportedHash, LookupKey, State
 from khronika.safety.services import Refused, own_key
-from khronika.secret_files import create_secret_file
+from khronika.vault.derived_keys import DerivedSigningKey
 
 FORMAT = "khronika-safety-feed/1"
-KEY_FILE_NAME = "safety-feed-signing.key"
-
-
-def key_path() -> Path:
-    return Path(settings.DATA_DIR) / KEY_FILE_NAME
+# Derived from the organisation key (vault/derived_keys.py): only an unsealed instance signs a feed.
+KEY = DerivedSigningKey("safety feed", "safety-feed-signing")
 
 
 def signing_key() -> SigningKey:
-    """The registry's own Ed25519 key, made on first use; refused if others can read it (they could
-    sign feeds that plant warnings at every partner)."""
-    path = key_path()
-    if not path.exists():
-        create_secret_file(path, 32)
-    if path.stat().st_mode & 0o077:
-        raise ImproperlyConfigured(f"The feed signing key {path} can be read by others: chmod 600 {path}")
-    try:
-        seed = bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except (UnicodeDecodeError, ValueError):
-        seed = b""
-    if len(seed) != 32:
-        raise ImproperlyConfigured(f"The feed signing key {path} is damaged. Restore it from a backup.")
-    return SigningKey(seed)
+    """The registry's own Ed25519 key, never the ledger's; ``VaultSealed`` while the vault is sealed."""
+    return KEY.signing_key()
 
 
 def public_key_hex() -> str:
-    return bytes(signing_key().verify_key).hex()
+    """Ours, to give to partners; "" if the vault was never unsealed since the key came to be."""
+    return KEY.public_key_hex() or ""
 
 
 def export_feed(now: datetime | None = None) -> bytes:

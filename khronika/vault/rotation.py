@@ -20,7 +20,8 @@ KEK rotation, in an order that survives a crash at any step:
    (the old keyring file is replaced atomically) and unseal every process with the new keys only.
 
 The organisation private key and the blind-index key are rewrapped inside the keyring (step 1). The
-ledger signing key is not wrapped by the vault yet (``ledger/checkpoints.py``), so it needs no rewrap.
+ledger and feed signing keys are derived from the organisation key (``vault/derived_keys.py``), which a
+rotation keeps, so they stay the same.
 
 Blind-index rotation: a new random key, wrapped by the KEK in the keyring; every blind index is
 recomputed from the decrypted values (``reindex_blind_indexes``). Run it again after a crash.

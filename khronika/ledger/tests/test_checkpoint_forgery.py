@@ -8,6 +8,7 @@ from nacl.signing import SigningKey
 
 from khronika.ledger.proof import checkpoint_message
 from khronika.ledger.services import Event, record_events
+from khronika.vault import state
 
 
 @pytest.fixture
@@ -62,9 +63,13 @@ def test_it_refuses_a_file_that_is_not_a_checkpoint(published, tmp_path):
         call_command("ledger", "verify", "--checkpoint", str(other))
 
 
-def test_checking_never_makes_a_new_key(published, data_dir):
-    """A lost key must be noticed, not silently replaced while checking."""
-    (data_dir / "ledger-signing.key").unlink()
-    with pytest.raises(CommandError, match=r"signing key .* is missing"):
-        call_command("ledger", "verify", "--checkpoint", str(published))
-    assert not (data_dir / "ledger-signing.key").exists()
+def test_a_sealed_instance_without_the_public_key_says_to_unseal(published, data_dir):
+    """Checking never makes up a key: without the public key file, the sealed instance asks for an unseal."""
+    (data_dir / "ledger-signing.pub").unlink()
+    keys = state.keys()
+    state.seal()
+    try:
+        with pytest.raises(CommandError, match=r"public signing key is not known yet: unseal"):
+            call_command("ledger", "verify", "--checkpoint", str(published))
+    finally:
+        state.unseal(keys)

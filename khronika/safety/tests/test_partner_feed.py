@@ -12,10 +12,13 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from nacl.signing import SigningKey
 
+from khronika.ledger import checkpoints as ledger_checkpoints
 from khronika.safety import feed, lookup, services
 from khronika.safety.normalize import lookup_identifier
 from khronika.safety.services import Refused, Subject
 from khronika.safety.tests.factories import confirmed
+from khronika.vault import state
+from khronika.vault.crypto import VaultSealed
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +44,8 @@ def partner_feed(signer: SigningKey, identifiers: list[str], generated_at=None) 
 
 
 @pytest.fixture(autouse=True)
-def feed_key_in_tmp(tmp_path, monkeypatch):
-    monkeypatch.setattr(feed, "key_path", lambda: tmp_path / "safety-feed-signing.key")
+def feed_key_files_in_tmp(tmp_path, settings):
+    settings.DATA_DIR = tmp_path
 
 
 def test_our_feed_holds_hashes_only_and_verifies_with_our_public_key(reference_data):
@@ -51,10 +54,30 @@ def test_our_feed_holds_hashes_only_and_verifies_with_our_public_key(reference_d
     payload = json.loads(data["payload"])
     assert payload["hashes"][0][0] == lookup.prefix_text(entry.hash_prefix) + entry.hash_suffix
     assert "lure" not in data["payload"]
-    SigningKey(bytes.fromhex(feed.key_path().read_text().strip())).verify_key.verify(
-        data["payload"].encode(), bytes.fromhex(data["signature"])
-    )
+    feed.signing_key().verify_key.verify(data["payload"].encode(), bytes.fromhex(data["signature"]))
     assert data["signer"] == feed.public_key_hex()
+
+
+def test_the_feed_key_is_derived_in_memory_and_only_its_public_half_is_on_disk(tmp_path):
+    """A seized data folder must not hold a key that signs feeds planting warnings at every partner."""
+    public = feed.public_key_hex()
+    seed = bytes(feed.signing_key()).hex()
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert files and all(seed not in path.read_text(errors="ignore") for path in files)
+    assert (tmp_path / feed.KEY.public_file).read_text().strip() == public
+    assert public != ledger_checkpoints.public_key_hex()  # a key of its own, not the ledger's
+
+
+def test_a_sealed_instance_cannot_sign_a_feed_but_still_knows_its_public_key():
+    public = feed.public_key_hex()
+    keys = state.keys()
+    state.seal()
+    try:
+        with pytest.raises(VaultSealed):
+            feed.export_feed()
+        assert feed.public_key_hex() == public
+    finally:
+        state.unseal(keys)
 
 
 def test_a_feed_from_a_key_not_yet_trusted_is_refused(reference_data):

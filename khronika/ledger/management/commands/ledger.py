@@ -1,4 +1,7 @@
-"""``khronika ledger verify|checkpoint``: prove the chain intact, and sign its head for publication."""
+"""``khronika ledger verify|checkpoint``: prove the chain intact, and sign its head for publication.
+
+``checkpoint`` needs the unsealed vault (the signing key is derived from the organisation key);
+``verify`` does not (it checks against the public key kept beside the data)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from khronika.ledger.checkpoints import create_checkpoint, export_checkpoint, verify_against
 from khronika.ledger.proof import InvalidCheckpoint
 from khronika.ledger.services import Break, verify
+from khronika.vault.management.unlocking import add_unlock_arguments, unseal_this_process
 
 
 class Command(BaseCommand):
@@ -28,19 +32,24 @@ class Command(BaseCommand):
         sign = sub.add_parser("checkpoint", help="Sign the ledger's current head, to publish elsewhere.")
         sign.add_argument("--out", type=Path, metavar="FILE", help="Write it to FILE (default: print).")
         sign.add_argument("--force", action="store_true", help="Overwrite FILE if it exists.")
+        # The signing key is derived from the organisation key, which only an unsealed vault holds.
+        add_unlock_arguments(sign)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "checkpoint":
-            self._checkpoint(options["out"], options["force"])
+            self._checkpoint(options)
         else:
             self._verify(options["checkpoint"])
 
-    def _checkpoint(self, out: Path | None, force: bool) -> None:
+    def _checkpoint(self, options: dict[str, Any]) -> None:
+        out: Path | None = options["out"]
+        force: bool = options["force"]
         if out is not None:
             if out.exists() and not force:
                 raise CommandError(f"{out} already exists. Choose another name or add --force.")
             if not out.parent.is_dir():
                 raise CommandError(f"The folder {out.parent} does not exist.")
+        unseal_this_process(options)
         checkpoint = create_checkpoint()
         text = export_checkpoint(checkpoint)
         if out is None:
