@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "khronika.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "khronika.web.middleware.PdfUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "khronika.urls"

@@ -54,10 +54,18 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"Khronika documents load no external resources ({url[:40]})")
 
 
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot load here (Pango is missing): the page says so instead of failing blankly."""
+
+
 def html_to_pdf(html: str) -> bytes:
     # Lazy: only the pages that render a PDF need it. WeasyPrint ships no type information.
     from PIL import ImageFile
-    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    try:
+        from weasyprint import HTML  # type: ignore[import-untyped]
+    except (OSError, ImportError):  # its C libraries (Pango) are not installed on this machine
+        raise PdfUnavailable() from None
 
     # WeasyPrint's import switches Pillow, process-wide, to accepting truncated images; the intake
     # upload cleaner in this same process must keep refusing them (a damaged upload could hide

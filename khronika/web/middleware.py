@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 # Threat model 4: no other origin (no CDN, font or tile server learns who reads a page) and no inline
@@ -48,3 +49,24 @@ class SecurityHeadersMiddleware:
             add_never_cache_headers(response)
             response.headers["Cache-Control"] = "no-store, " + response.headers["Cache-Control"]
         return response
+
+
+class PdfUnavailableMiddleware:
+    """Turns a PDF export on a machine without Pango into a plain page (503) instead of a server error.
+
+    The demo runs on machines where nobody installed the Debian packages (``scripts/demo`` asks for
+    them but starts without); every page that renders a PDF goes through ``aid.rendering.html_to_pdf``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from khronika.aid.rendering import PdfUnavailable
+
+        if not isinstance(exception, PdfUnavailable):
+            return None
+        return render(request, "web/pdf_unavailable.html", status=503)
