@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from khronika.accounts.models import User
 from khronika.aid.models import Case, Inquiry, Task
-from khronika.ledger.services import record
+from khronika.ledger.services import record, save_recorded
 
 # Stored in English, shown in the reader's language (Task.display_title).
 OVERDUE_TITLE = gettext_noop("No reply to an inquiry to an authority: chase it or complain")
@@ -28,24 +28,19 @@ def task_key(inquiry: Inquiry) -> str:
     return f"inquiry-{inquiry.id.hex}"
 
 
-@transaction.atomic
 def add_inquiry(actor: User, inquiry: Inquiry) -> Inquiry:
     inquiry.created_by = actor
-    inquiry.save()
-    record(actor, "create", inquiry)
-    return inquiry
+    return save_recorded(actor, "create", inquiry)
 
 
 @transaction.atomic
 def update_inquiry(actor: User, inquiry: Inquiry) -> Inquiry:
     """Save a change (usually the reply). A reply closes the chasing task, if there is one."""
-    inquiry.save()
-    record(actor, "update", inquiry)
+    save_recorded(actor, "update", inquiry)
     if inquiry.replied_on is not None:
         for task in Task.objects.filter(case_id=inquiry.case_id, follow_up_key=task_key(inquiry), done=False):
             task.done, task.done_at = True, timezone.now()
-            task.save()
-            record(actor, "update", task)
+            save_recorded(actor, "update", task)
     return inquiry
 
 

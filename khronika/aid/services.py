@@ -17,7 +17,7 @@ from khronika.aid.follow_ups import create_follow_ups
 from khronika.aid.models import Case, CaseMember, DetentionEvent, Intervention, Task, Verification
 from khronika.intake.models import Submission
 from khronika.intake.services import open_as_staff
-from khronika.ledger.services import Event, object_ref, record, record_events
+from khronika.ledger.services import Event, object_ref, record, record_events, save_recorded
 from khronika.records.models import Incident, Person
 
 # Stored in English, shown translated (Task.display_title).
@@ -72,65 +72,42 @@ def remove_member(actor: User, member: CaseMember) -> None:
     member.delete()
 
 
-@transaction.atomic
 def add_intervention(actor: User, intervention: Intervention) -> Intervention:
     intervention.author = actor
-    intervention.save()
-    record(actor, "create", intervention)
-    return intervention
+    return save_recorded(actor, "create", intervention)
 
 
-@transaction.atomic
 def update_intervention(actor: User, intervention: Intervention) -> Intervention:
-    intervention.save()
-    record(actor, "update", intervention)
-    return intervention
+    return save_recorded(actor, "update", intervention)
 
 
-@transaction.atomic
 def add_verification(actor: User, verification: Verification) -> Verification:
     verification.verified_by = actor
-    verification.save()
-    record(actor, "create", verification)
-    return verification
+    return save_recorded(actor, "create", verification)
 
 
-@transaction.atomic
 def add_task(actor: User, task: Task) -> Task:
-    task.save()
-    record(actor, "create", task)
-    return task
+    return save_recorded(actor, "create", task)
 
 
-@transaction.atomic
 def mark_task_done(actor: User, task: Task) -> Task:
     task.done = True
     task.done_at = timezone.now()
-    task.save()
-    record(actor, "update", task)
-    return task
+    return save_recorded(actor, "update", task)
 
 
-@transaction.atomic
 def add_detention_event(actor: User, event: DetentionEvent) -> DetentionEvent:
     event.recorded_by = actor
-    event.save()
-    record(actor, "create", event)
-    return event
+    return save_recorded(actor, "create", event)
 
 
-@transaction.atomic
 def update_detention_event(actor: User, event: DetentionEvent) -> DetentionEvent:
-    event.save()
-    record(actor, "update", event)
-    return event
+    return save_recorded(actor, "update", event)
 
 
-@transaction.atomic
 def save_evacuation_note(actor: User, case: Case, text: str) -> None:
     case.evacuation_note = text
-    case.save()
-    record(actor, "update", case)
+    save_recorded(actor, "update", case)
 
 
 def read_evacuation_note(actor: User, case: Case) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -12,6 +12,8 @@ from django.utils import timezone
 from khronika.bulk import insert_rows
 from khronika.ledger.chain import entry_hash
 from khronika.ledger.models import GENESIS_HASH, LedgerEntry
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 # LedgerEntry's fields in declaration order.
 _COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "prev_hash", "entry_hash")
@@ -41,6 +43,15 @@ def record(actor: Any, action: str, obj: models.Model) -> LedgerEntry:
     """Append one entry: ``actor`` did ``action`` to ``obj``."""
     object_type, object_id = object_ref(obj)
     return record_events(actor, [Event(action, object_type, object_id)])[-1]
+
+
+def save_recorded(actor: Any, action: str, obj: ModelT) -> ModelT:
+    """Save ``obj`` and ledger ``action`` in one transaction: a change the ledger does not show must
+    not exist, nor an entry for a change that was rolled back."""
+    with transaction.atomic():
+        obj.save()
+        record(actor, action, obj)
+    return obj
 
 
 def record_events(actor: Any, events: Iterable[Event]) -> list[LedgerEntry]:
