@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from khronika.accounts.access import compartment_ids, require_capability
 from khronika.accounts.roles import Capability, has_capability
-from khronika.estimation import instance
 from khronika.estimation.models import Estimate
 from khronika.estimation.publication import (
     PublicationRefused,
@@ -48,6 +47,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_capability(Capability.EXPORT)
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
+    # Imported here: the estimators bring numpy, scipy and statsmodels, which every web process would
+    # otherwise load and lock in memory at start (vault/hardening.py).
+    from khronika.estimation import instance
+
     outcome = instance.run(request.user, compartment_ids(request.user))
     messages.success(
         request,

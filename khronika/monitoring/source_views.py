@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_POST
 from khronika.accounts.access import compartment_ids, require_capability
 from khronika.accounts.roles import Capability
 from khronika.ledger.services import record
-from khronika.monitoring import services
 from khronika.monitoring.fetching import FetchError, too_big
 from khronika.monitoring.forms import FeedForm, ImportForm
 from khronika.monitoring.jobs import resume_polling, schedule_poll
@@ -84,6 +83,10 @@ def _import_source(request: HttpRequest) -> HttpResponse:
     A file that cannot be read at all (not an export, too large, empty) is a form error and nothing is
     written; an address that cannot be fetched gets a report naming the reason, as on the command line.
     """
+    # Imported here: the importers bring trafilatura, lxml and numpy, which every web process would
+    # otherwise load and lock in memory at start (vault/hardening.py).
+    from khronika.monitoring import services
+
     form = ImportForm(request.user, request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, import_form=form, status=400)

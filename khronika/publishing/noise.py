@@ -12,15 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import opendp.prelude as dp
-
 # A noisy count below the threshold is published as "fewer than N" rather than as a number. The
 # threshold is at least MIN_CELL, and high enough that a cell whose true count is zero passes it by
 # noise alone with probability FALSE_CELL_RATE at most: a map full of invented cases helps nobody.
 MIN_CELL = 10
 FALSE_CELL_RATE = 0.01
-
-dp.enable_features("contrib")
 
 
 def laplace_scale(epsilon: float, sensitivity: int) -> float:
@@ -35,6 +31,11 @@ def threshold(scale: float) -> int:
 
 def noisy_counts(counts: Sequence[int], epsilon: float, sensitivity: int) -> list[int]:
     """``counts`` with discrete Laplace noise calibrated to ``epsilon``; checked by OpenDP's own map."""
+    # Imported here: OpenDP brings numpy and pandas, which would otherwise load (and be locked in
+    # memory, vault/hardening.py) in every web process at start, for a page used a few times a year.
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
     space = dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int)
     measurement = dp.m.make_laplace(*space, scale=laplace_scale(epsilon, sensitivity))
     # OpenDP states the privacy loss of this measurement; refuse if it is not what we account for.

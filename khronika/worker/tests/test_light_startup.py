@@ -1,4 +1,4 @@
-"""A process that starts Django and the worker's jobs loads no scientific or parsing library.
+"""A process that starts Django, the worker's jobs and every view loads no scientific or parsing library.
 
 Why: the worker and the web server lock all their memory (``vault/hardening.py``, so that keys never
 reach swap); every library imported at start-up is locked resident with them. numpy, trafilatura or
@@ -18,11 +18,13 @@ import json, sys, django
 django.setup()
 from khronika.worker import jobs
 jobs.discover()
+from django.urls import get_resolver
+get_resolver().url_patterns  # every view module, as the web server loads them for its first request
 print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))
 """
 
 
-def test_starting_the_worker_imports_no_heavy_library(tmp_path):
+def test_starting_the_worker_or_the_web_server_imports_no_heavy_library(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "khronika.settings", "KHRONIKA_DATA_DIR": str(tmp_path)}
     result = subprocess.run(  # noqa: S603  # our own interpreter and a fixed program
         [sys.executable, "-c", PROBE.format(heavy=HEAVY)], env=env, capture_output=True, text=True, check=True
