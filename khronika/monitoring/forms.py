@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from khronika.accounts.access import compartment_ids
 from khronika.accounts.models import Compartment
@@ -42,7 +42,7 @@ def web_address(value: str) -> str:
 
 
 class _InCompartment(forms.Form):
-    compartment = forms.TypedChoiceField(label=_lazy("Compartment"), coerce=int)
+    compartment = forms.TypedChoiceField(label=gettext_lazy("Compartment"), coerce=int)
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,22 +63,24 @@ class ImportForm(_InCompartment):
     prefix = "import"  # the feed form on the same page also has a compartment and an address
 
     file = forms.FileField(
-        label=_lazy("File"),
+        label=gettext_lazy("File"),
         required=False,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "A saved web page, a Telegram Desktop export (result.json), an RSS or Atom feed, or plain text."
         ),
     )
     url = forms.CharField(
-        label=_lazy("or a web address"),
+        label=gettext_lazy("or a web address"),
         required=False,
         max_length=2000,
-        help_text=_lazy("A web page or a feed; the server fetches it (through the proxy, when one is set)."),
+        help_text=gettext_lazy(
+            "A web page or a feed; the server fetches it (through the proxy, when one is set)."
+        ),
     )
     kind = forms.ChoiceField(
-        label=_lazy("What it is"),
+        label=gettext_lazy("What it is"),
         required=False,
-        choices=[("", _lazy("Guess from the contents")), *Article.Origin.choices],
+        choices=[("", gettext_lazy("Guess from the contents")), *Article.Origin.choices],
     )
     field_order = ["file", "url", "kind", "compartment"]
 
@@ -96,12 +98,12 @@ class ImportForm(_InCompartment):
 
 class FeedForm(_InCompartment):
     prefix = "feed"
-    url = forms.CharField(label=_lazy("Feed address"), max_length=2000)
+    url = forms.CharField(label=gettext_lazy("Feed address"), max_length=2000)
     title = forms.CharField(
-        label=_lazy("Name"),
+        label=gettext_lazy("Name"),
         required=False,
         max_length=300,
-        help_text=_lazy("Leave empty to use the feed's own title."),
+        help_text=gettext_lazy("Leave empty to use the feed's own title."),
     )
     field_order = ["url", "title", "compartment"]
 

@@ -16,8 +16,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -37,8 +36,8 @@ SAMPLE_ROWS = 3
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_lazy("Spreadsheet (CSV or XLSX)"))
-    compartment = forms.ChoiceField(label=_lazy("Import into the compartment"))
+    file = forms.FileField(label=gettext_lazy("Spreadsheet (CSV or XLSX)"))
+    compartment = forms.ChoiceField(label=gettext_lazy("Import into the compartment"))
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

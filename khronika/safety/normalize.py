@@ -19,7 +19,7 @@ import phonenumbers
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 # Characters that look like Latin letters or digits, mapped to them. Every platform below allows ASCII
 # handles only, so a Cyrillic or Greek look-alike can only come from how the reporter typed or copied it
@@ -57,13 +57,13 @@ class Platform:
 PLATFORMS: dict[str, Platform] = {
     p.code: p
     for p in (
-        Platform("telegram", "Telegram", 5, 32, "a-z0-9_", _lazy("letters, digits and _")),
-        Platform("vk", "VK", 3, 32, "a-z0-9_.", _lazy("letters, digits, _ and .")),
-        Platform("instagram", "Instagram", 3, 30, "a-z0-9_.", _lazy("letters, digits, _ and .")),
-        Platform("tiktok", "TikTok", 3, 24, "a-z0-9_.", _lazy("letters, digits, _ and .")),
-        Platform("hornet", "Hornet", 3, 30, "a-z0-9_.-", _lazy("letters, digits, _, . and -")),
-        Platform("mamba", "Mamba", 3, 40, "a-z0-9_.-", _lazy("letters, digits, _, . and -")),
-        Platform("signal", "Signal", 5, 35, "a-z0-9_.", _lazy("letters, digits, _ and .")),
+        Platform("telegram", "Telegram", 5, 32, "a-z0-9_", gettext_lazy("letters, digits and _")),
+        Platform("vk", "VK", 3, 32, "a-z0-9_.", gettext_lazy("letters, digits, _ and .")),
+        Platform("instagram", "Instagram", 3, 30, "a-z0-9_.", gettext_lazy("letters, digits, _ and .")),
+        Platform("tiktok", "TikTok", 3, 24, "a-z0-9_.", gettext_lazy("letters, digits, _ and .")),
+        Platform("hornet", "Hornet", 3, 30, "a-z0-9_.-", gettext_lazy("letters, digits, _, . and -")),
+        Platform("mamba", "Mamba", 3, 40, "a-z0-9_.-", gettext_lazy("letters, digits, _, . and -")),
+        Platform("signal", "Signal", 5, 35, "a-z0-9_.", gettext_lazy("letters, digits, _ and .")),
     )
 }
 PLATFORM_CHOICES = [(p.code, p.label) for p in PLATFORMS.values()]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 
 class MappingError(ValueError):
@@ -31,109 +31,124 @@ class Field:
 
 FIELDS: tuple[Field, ...] = (
     Field(
-        "title", _lazy("Title"), ("title", "short title", "название", "заголовок", "краткое описание"), True
+        "title",
+        gettext_lazy("Title"),
+        ("title", "short title", "название", "заголовок", "краткое описание"),
+        True,
     ),
     Field(
         "narrative",
-        _lazy("What happened"),
+        gettext_lazy("What happened"),
         ("narrative", "what happened", "description", "описание", "что произошло", "фабула"),
     ),
     Field(
         "date",
-        _lazy("Date (or date range)"),
+        gettext_lazy("Date (or date range)"),
         ("date", "date start", "start date", "from", "when", "дата", "дата начала", "когда"),
     ),
     Field(
-        "date_end", _lazy("End date"), ("date end", "end date", "until", "to", "дата окончания", "по", "до")
+        "date_end",
+        gettext_lazy("End date"),
+        ("date end", "end date", "until", "to", "дата окончания", "по", "до"),
     ),
     Field(
         "date_precision",
-        _lazy("Date precision"),
+        gettext_lazy("Date precision"),
         ("precision", "date precision", "точность", "точность даты"),
     ),
     Field(
         "region",
-        _lazy("Region"),
+        gettext_lazy("Region"),
         ("region", "federal subject", "subject", "регион", "субъект", "субъект рф", "область"),
     ),
     Field(
         "place",
-        _lazy("Place (town or region)"),
+        gettext_lazy("Place (town or region)"),
         ("place", "city", "town", "location", "where", "место", "город", "населенный пункт", "где"),
     ),
-    Field("status", _lazy("Status"), ("status", "статус")),
-    Field("confidentiality", _lazy("Confidentiality"), ("confidentiality", "конфиденциальность")),
+    Field("status", gettext_lazy("Status"), ("status", "статус")),
+    Field("confidentiality", gettext_lazy("Confidentiality"), ("confidentiality", "конфиденциальность")),
     Field(
         "act_type",
-        _lazy("Act type"),
+        gettext_lazy("Act type"),
         ("act", "act type", "violation", "type of violation", "нарушение", "тип нарушения", "вид нарушения"),
         True,
     ),
     Field(
         "victim_pseudonym",
-        _lazy("Victim: existing pseudonym"),
+        gettext_lazy("Victim: existing pseudonym"),
         ("pseudonym", "victim pseudonym", "псевдоним", "псевдоним пострадавшего"),
     ),
     Field(
         "victim_given_name",
-        _lazy("Victim: given name"),
+        gettext_lazy("Victim: given name"),
         ("given name", "first name", "victim name", "имя", "имя пострадавшего"),
     ),
     Field(
-        "victim_family_name", _lazy("Victim: family name"), ("family name", "surname", "last name", "фамилия")
+        "victim_family_name",
+        gettext_lazy("Victim: family name"),
+        ("family name", "surname", "last name", "фамилия"),
     ),
-    Field("victim_gender", _lazy("Victim: gender"), ("gender", "sex", "пол", "гендер")),
-    Field("victim_age_band", _lazy("Victim: age"), ("age", "age band", "возраст", "возрастная группа")),
+    Field("victim_gender", gettext_lazy("Victim: gender"), ("gender", "sex", "пол", "гендер")),
+    Field(
+        "victim_age_band", gettext_lazy("Victim: age"), ("age", "age band", "возраст", "возрастная группа")
+    ),
     Field(
         "perpetrator_type",
-        _lazy("Perpetrator type"),
+        gettext_lazy("Perpetrator type"),
         ("perpetrator", "perpetrator type", "нарушитель", "тип нарушителя", "кто"),
     ),
     Field(
         "perpetrator_unit",
-        _lazy("Perpetrator unit"),
+        gettext_lazy("Perpetrator unit"),
         ("unit", "perpetrator unit", "department", "подразделение", "отдел", "орган"),
     ),
     Field(
         "legal_article",
-        _lazy("Article invoked"),
+        gettext_lazy("Article invoked"),
         ("article", "legal article", "law", "статья", "статья закона"),
     ),
     Field(
-        "legal_article_part", _lazy("Part of the article"), ("part", "article part", "часть", "часть статьи")
+        "legal_article_part",
+        gettext_lazy("Part of the article"),
+        ("part", "article part", "часть", "часть статьи"),
     ),
     Field(
         "discovery_method",
-        _lazy("How the victim was found"),
+        gettext_lazy("How the victim was found"),
         ("discovery", "how found", "discovery method", "как нашли"),
     ),
     Field(
         "days_detained",
-        _lazy("Days in detention"),
+        gettext_lazy("Days in detention"),
         ("days detained", "days in detention", "дней под стражей", "дней задержания"),
     ),
-    Field("fine_rub", _lazy("Fine (roubles)"), ("fine", "fine rub", "штраф", "сумма штрафа")),
-    Field("act_description", _lazy("Details of the act"), ("details", "act details", "подробности")),
+    Field("fine_rub", gettext_lazy("Fine (roubles)"), ("fine", "fine rub", "штраф", "сумма штрафа")),
+    Field("act_description", gettext_lazy("Details of the act"), ("details", "act details", "подробности")),
     Field(
         "source_reference",
-        _lazy("Source: existing reference"),
+        gettext_lazy("Source: existing reference"),
         ("source reference", "ссылка на источник", "код источника"),
     ),
     Field(
         "source_type",
-        _lazy("Source type"),
+        gettext_lazy("Source type"),
         ("source type", "type of source", "тип источника", "вид источника"),
     ),
-    Field("source_name", _lazy("Source name"), ("source", "source name", "источник", "название источника")),
+    Field(
+        "source_name",
+        gettext_lazy("Source name"),
+        ("source", "source name", "источник", "название источника"),
+    ),
     Field(
         "reliability",
-        _lazy("Source reliability (A-F)"),
+        gettext_lazy("Source reliability (A-F)"),
         ("reliability", "надежность", "надежность источника"),
     ),
-    Field("credibility", _lazy("Credibility (1-6)"), ("credibility", "достоверность")),
+    Field("credibility", gettext_lazy("Credibility (1-6)"), ("credibility", "достоверность")),
     Field(
         "original_text",
-        _lazy("What the source said"),
+        gettext_lazy("What the source said"),
         ("source text", "original text", "quote", "текст источника", "цитата"),
     ),
 )
