@@ -27,7 +27,17 @@ from khronika.ledger.models import LedgerEntry
 from khronika.ledger.services import Event, record_events
 from khronika.records.blind_indexes import index_persons
 from khronika.records.dates import Precision
-from khronika.records.models import Act, Incident, Information, Organisation, Person, Place, Source, Term
+from khronika.records.models import (
+    Act,
+    Consent,
+    Incident,
+    Information,
+    Organisation,
+    Person,
+    Place,
+    Source,
+    Term,
+)
 from khronika.records.pseudonyms import ALPHABET
 
 GIVEN_NAMES = [
@@ -398,15 +408,42 @@ class _Batch:
                 insert_rows(model, fields, rows)
             # Just inserted in this transaction: no old indexes to replace.
             index_persons((_PersonValues(row) for row in self.persons), replace=False)
+            consents = _demo_consents([row[_PERSON_PK] for row in self.persons])
             record_events(
                 None,
-                (
-                    Event("create", model._meta.label_lower, str(row[0]))
-                    for model, _fields, rows in tables
-                    for row in rows
-                ),
+                [
+                    *(
+                        Event("create", model._meta.label_lower, str(row[0]))
+                        for model, _fields, rows in tables
+                        for row in rows
+                    ),
+                    *(Event("create", Consent._meta.label_lower, str(pk)) for pk in consents),
+                ],
             )
         return DemoSummary(len(self.incidents), len(self.persons), len(self.sources), len(self.acts))
+
+
+# Shares of demo persons with each consent, so that the statistics, publication and linkage pages have
+# someone to count (in production nobody has a consent until staff record it).
+DEMO_CONSENT_SHARES = {
+    Consent.Scope.STATISTICS: 0.7,
+    Consent.Scope.PUBLICATION: 0.4,
+    Consent.Scope.LINKAGE: 0.2,
+}
+
+
+def _demo_consents(person_ids: list[uuid.UUID]) -> list[int]:
+    """Give each demo person the consents its id falls into (no draw from the generator's random
+    stream, so the rest of the demo data stays as it was); returns the new rows' ids."""
+    today = timezone.localdate()
+    rows = [
+        (person_id, scope, today, Consent.Method.WRITTEN)
+        for person_id in person_ids
+        for scope, share in DEMO_CONSENT_SHARES.items()
+        if person_id.int % 100 < share * 100
+    ]
+    insert_rows(Consent, ("person_id", "scope", "given_on", "method"), rows)
+    return list(Consent.objects.filter(person_id__in=person_ids).values_list("pk", flat=True))
 
 
 class _PersonValues:
