@@ -99,12 +99,12 @@ def incident_page(user: Any, filters: dict[str, Any], number: Any) -> Page[Any]:
     list is counted exactly from that index. A filtered list or a search takes one ordered pass that
     stops ``COUNT_BEYOND`` matches past the page: when it stops there, the page says "more than"
     instead of counting every match. A text search alone is answered so by the vault's search index
-    (``_search_in_memory``). ``incidents_in_order`` fetches the rows.
+    (``search_in_memory``). ``incidents_in_order`` fetches the rows.
     """
     if filters.get("q") and not any(value for name, value in filters.items() if name != "q"):
         # Like the database's pass below: it stops ``COUNT_BEYOND`` matches past the page.
         wanted = _page_number(number) * settings.PAGE_SIZE + COUNT_BEYOND
-        matches = _search_in_memory(user, filters["q"], wanted)
+        matches = search_in_memory(user, filters["q"], wanted)
         if matches is not None:
             return IncidentPaginator(matches, settings.PAGE_SIZE, capped=matches.capped).get_page(number)
     incidents, bounded = _find(user, filters)
@@ -180,7 +180,7 @@ def _code_matches(user: Any, text: str) -> Q:
     return by_code
 
 
-def _search_in_memory(user: Any, text: str, limit: int) -> Matches | None:
+def search_in_memory(user: Any, text: str, limit: int) -> Matches | None:
     """``_text_query`` answered by the search index, which filters by the user's compartments, counts,
     orders and pages there (the first ``limit`` matches), so that only one page of ids reaches the
     database. The same matches as

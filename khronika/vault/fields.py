@@ -30,10 +30,12 @@ from django.db.models.query_utils import DeferredAttribute
 from khronika.vault import state
 from khronika.vault.crypto import (
     TamperedCiphertext,
-    decrypt_text,
+    decrypt_text_bound,
     encrypt_text,
+    field_ad,
     from_text,
     new_data_key,
+    record_ad_prefix,
     to_text,
     unwrap_data_key,
     wrap_data_key,
@@ -75,18 +77,19 @@ def data_key(instance: models.Model, *, create: bool) -> bytes | None:
     return None if opened is None else opened[0]
 
 
-def _opened(instance: models.Model, *, create: bool) -> tuple[bytes, str, str] | None:
-    """The row's data key with the table and record id its ciphertexts are bound to, from the
-    instance's cache when that still holds (same unseal, same wrapped key, same ``vault_id``).
+def _opened(instance: models.Model, *, create: bool) -> tuple[bytes, str, str, bytes] | None:
+    """The row's data key with the table and record id its ciphertexts are bound to (and their
+    encoding as the start of every field's associated data), from the instance's cache when that
+    still holds (same unseal, same wrapped key, same ``vault_id``).
 
-    Reading a list decrypts a few fields per row: unwrapping the key and formatting the row's
-    identity once per row rather than once per field keeps that cost near what the ciphers take.
+    Reading a list decrypts a few fields per row: unwrapping the key and encoding the row's identity
+    once per row rather than once per field keeps that cost near what the ciphers take.
     """
     wrapped_text: str = instance.vault_key  # type: ignore[attr-defined]  # VaultRecord
     vault_id = instance.vault_id  # type: ignore[attr-defined]  # VaultRecord
     cached = instance.__dict__.get(_DATA_KEY_CACHE)
     if cached and cached[0] == state.generation() and cached[1] == wrapped_text and cached[3] is vault_id:
-        return cached[2], cached[4], cached[5]
+        return cached[2], cached[4], cached[5], cached[6]
     keys = state.keys()
     table, record_id = record_identity(instance)
     if wrapped_text:
@@ -109,8 +112,10 @@ def _opened(instance: models.Model, *, create: bool) -> tuple[bytes, str, str] |
         instance.vault_key = wrapped_text  # type: ignore[attr-defined]  # VaultRecord
     else:
         return None
-    instance.__dict__[_DATA_KEY_CACHE] = (state.generation(), wrapped_text, key, vault_id, table, record_id)
-    return key, table, record_id
+    ad_prefix = record_ad_prefix(table, record_id)
+    cached = (state.generation(), wrapped_text, key, vault_id, table, record_id, ad_prefix)
+    instance.__dict__[_DATA_KEY_CACHE] = cached
+    return key, table, record_id, ad_prefix
 
 
 class DecryptingAttribute(DeferredAttribute):
@@ -119,6 +124,11 @@ class DecryptingAttribute(DeferredAttribute):
     A data descriptor (it has ``__set__``), unlike Django's DeferredAttribute: otherwise the value in
     the instance's ``__dict__`` would shadow it and the ciphertext would be read as is.
     """
+
+    def __init__(self, field: Any) -> None:
+        super().__init__(field)
+        # The field's part of the associated data, encoded once (``envelope.field_ad``).
+        self._field_ad = field_ad(b"", field.name)
 
     def __set__(self, instance: Any, value: Any) -> None:
         instance.__dict__[self.field.attname] = value
@@ -132,10 +142,8 @@ class DecryptingAttribute(DeferredAttribute):
             if opened is None:  # shredded: the ciphertext may linger, the key to it does not
                 value = ""
             else:
-                key, table, record_id = opened
-                value = decrypt_text(
-                    key, value.stored, table=table, record_id=record_id, field=self.field.name
-                )
+                key, _, _, ad_prefix = opened
+                value = decrypt_text_bound(key, value.stored, ad_prefix + self._field_ad)
             instance.__dict__[self.field.attname] = value
         return value
 
@@ -171,7 +179,7 @@ class SensitiveMixin:
             )
         opened = _opened(model_instance, create=True)
         assert opened is not None
-        key, table, record_id = opened
+        key, table, record_id, _ = opened
         return Ciphertext(encrypt_text(key, str(value), table=table, record_id=record_id, field=self.name))
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:

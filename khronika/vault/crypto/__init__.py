@@ -21,9 +21,12 @@ from .blind_index import (
 from .envelope import (
     decrypt_field,  # needs the record's data key, i.e. an unsealed vault (KEK) and an unshredded record
     decrypt_text,
+    decrypt_text_bound,  # decrypt_text with the associated data made once per row (record_ad_prefix)
     encrypt_field,  # output: only holders of the record's data key can decrypt
     encrypt_text,
+    field_ad,
     new_data_key,
+    record_ad_prefix,
     unwrap_data_key,  # needs the KEK: only an unsealed vault
     wrap_data_key,  # output: only holders of the KEK (an unsealed vault) can unwrap
 )
@@ -64,8 +67,10 @@ __all__ = [
     "create_vault",
     "decrypt_field",
     "decrypt_text",
+    "decrypt_text_bound",
     "encrypt_field",
     "encrypt_text",
+    "field_ad",
     "finish_rotation",
     "from_text",
     "handle_index",
@@ -76,6 +81,7 @@ __all__ = [
     "open_sealed",
     "person_name_index",
     "phone_index",
+    "record_ad_prefix",
     "require_unsealed",
     "rotate_blind_index_key",
     "rotate_root",

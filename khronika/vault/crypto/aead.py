@@ -23,10 +23,10 @@ it is shorter.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import secrets
 
+import pybase64
 from nacl._sodium import ffi, lib  # PyNaCl's cffi binding of libsodium, which nacl.bindings wraps
 from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_encrypt
 
@@ -43,6 +43,11 @@ _VERSION_BYTE = bytes([VERSION])
 _NULL = ffi.NULL
 _from_buffer = ffi.from_buffer
 _xchacha20poly1305_decrypt = lib.crypto_aead_xchacha20poly1305_ietf_decrypt
+# pybase64 (SIMD): the standard library's base64 decodes byte by byte, 10 µs for a 3 KB narrative,
+# more than decrypting it; same alphabet, same output, same strictness.
+_b64encode = pybase64.b64encode
+_b64decode = pybase64.b64decode
+_URLSAFE = b"-_"
 
 
 def associated_data(purpose: str, *parts: str) -> bytes:
@@ -111,18 +116,16 @@ def open_into(key: bytes, blob: bytes, ad: bytes) -> bytearray:
 
 def to_text(blob: bytes) -> str:
     """ASCII form for text columns and JSON: ``kv:`` then URL-safe base64 without padding."""
-    return TEXT_PREFIX + base64.urlsafe_b64encode(blob).decode("ascii").rstrip("=")
+    return TEXT_PREFIX + _b64encode(blob, altchars=_URLSAFE).decode("ascii").rstrip("=")
 
 
 def from_text(text: str) -> bytes:
     if not text.startswith(TEXT_PREFIX):
         raise TamperedCiphertext("This value is not vault ciphertext (it lacks the kv: prefix).")
+    body = text[len(TEXT_PREFIX) :]
     try:
-        # Two replace() calls beat one translate() by half: translate looks up every byte, replace
-        # copies and jumps to each (rare) "-" or "_".
-        body = text[len(TEXT_PREFIX) :].encode("ascii").replace(b"-", b"+").replace(b"_", b"/")
-        # binascii's strict mode validates in C; base64.b64decode(validate=True) runs a regular
-        # expression over every value, which was a third of the cost of reading a narrative.
-        return binascii.a2b_base64(body + b"=" * (-len(body) % 4), strict_mode=True)
-    except (binascii.Error, UnicodeEncodeError) as exc:
+        # Strict: any character outside the URL-safe alphabet (or a misplaced "=") is refused here,
+        # before the authentication tag would refuse it anyway.
+        return _b64decode(body + "=" * (-len(body) % 4), altchars=_URLSAFE, validate=True)
+    except (binascii.Error, ValueError) as exc:  # ValueError: a character outside ASCII
         raise TamperedCiphertext("Encrypted text is damaged: it is not valid base64.") from exc

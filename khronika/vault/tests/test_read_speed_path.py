@@ -67,6 +67,17 @@ def test_the_cached_associated_data_is_byte_for_byte_the_documented_encoding(pur
     assert envelope._record_ad(purpose, table, record_id, *more) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    table=st.text(min_size=1, max_size=20),
+    record_id=st.one_of(st.integers(min_value=0), st.uuids(), st.text(min_size=1, max_size=40)),
+    field=st.text(min_size=1, max_size=20),
+)
+def test_a_rows_associated_data_made_once_is_each_fields_documented_encoding(table, record_id, field):
+    expected = aead.associated_data("field", table, str(record_id), field)
+    assert envelope.field_ad(envelope.record_ad_prefix(table, record_id), field) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     body=st.binary(max_size=70),

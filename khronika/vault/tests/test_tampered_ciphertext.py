@@ -55,6 +55,7 @@ def test_it_refuses_damaged_or_plain_text_in_a_text_column():
         decrypt_text(KEY, "Задержан у метро", **WHERE)
 
 
-def test_it_refuses_text_that_is_not_base64():
+@pytest.mark.parametrize("inserted", [" !", "ж", "=", "\n"])
+def test_it_refuses_text_that_is_not_base64(inserted):
     with pytest.raises(TamperedCiphertext, match="not valid base64"):
-        decrypt_text(KEY, to_text(BLOB)[:20] + " !" + to_text(BLOB)[20:], **WHERE)
+        decrypt_text(KEY, to_text(BLOB)[:20] + inserted + to_text(BLOB)[20:], **WHERE)
