@@ -333,6 +333,10 @@ KHRONIKA_WORKER_BACKOFF_MAX_SECONDS = env_int("KHRONIKA_WORKER_BACKOFF_MAX_SECON
 # A claimed job is taken again by another worker when its lease runs out; a job is stopped before that.
 KHRONIKA_WORKER_LEASE_SECONDS = env_int("KHRONIKA_WORKER_LEASE_SECONDS", 60)
 KHRONIKA_WORKER_JOB_TIMEOUT_SECONDS = env_int("KHRONIKA_WORKER_JOB_TIMEOUT_SECONDS", 45)
+# A linkage run (decrypting and linking a compartment's persons) and an estimation (LCMCR chains per
+# stratum) are long by nature: their jobs get limits of their own (the worker extends their lease).
+KHRONIKA_LINKAGE_TIMEOUT_SECONDS = env_int("KHRONIKA_LINKAGE_TIMEOUT_SECONDS", 1800)
+KHRONIKA_ESTIMATION_TIMEOUT_SECONDS = env_int("KHRONIKA_ESTIMATION_TIMEOUT_SECONDS", 1800)
 KHRONIKA_WORKER_POLL_SECONDS = env_int("KHRONIKA_WORKER_POLL_SECONDS", 1)
 KHRONIKA_SMTP_HOST = env("KHRONIKA_SMTP_HOST")
 KHRONIKA_SMTP_PORT = env_int("KHRONIKA_SMTP_PORT", 587)

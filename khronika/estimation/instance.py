@@ -2,13 +2,18 @@
 
 The stages, each a function:
 
-1. ``capture_rows`` reads coded fields only (ids, codes, dates: no encrypted field, so no unseal and
-   no worker job) and returns one row per (linked person, list, stratum);
+1. ``capture_rows`` reads coded fields only (ids, codes, dates: no encrypted field, so no unseal) and
+   returns one row per (linked person, list, stratum);
 2. ``stratum_tables`` turns them into one capture-history table per stratum through
    ``histories.from_clusters``;
-3. ``run`` estimates every table that can be estimated (log-linear and LCMCR, ``report.estimate_all``)
-   and stores the figures as ``Estimate`` rows, and every refusal with its reason, in one ledgered
-   ``EstimationRun``.
+3. ``estimate_into`` estimates every table that can be estimated (log-linear and LCMCR,
+   ``report.estimate_all``) and stores the figures as ``Estimate`` rows, and every refusal with its
+   reason, in one ledgered ``EstimationRun``.
+
+The page does not wait for stage 3 (seconds per stratum, mostly LCMCR: a browser or a proxy would time
+out, and a web thread would be held): ``runs.start`` queues the run, and the worker's job
+(``jobs.run_estimation``) calls ``carry_out``. ``run`` does all three stages in the calling process,
+for scripts and tests.
 
 **What a list is.** The type of the source that told us (``Source.source_type``: the victim, a lawyer,
 a media outlet, a Telegram channel, a partner organisation…). The source's own name cannot be the list:
@@ -43,11 +48,14 @@ import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.db.models import Q
+from django.utils import timezone, translation
 
 from khronika.estimation import histories, report
 from khronika.estimation.histories import CaptureHistories, EstimationRefused
@@ -62,6 +70,7 @@ KEPT_LISTS = 4
 most: the log-linear search is exhaustive up to four and stepwise up to six, and a small instance rarely
 has enough people on a sixth list to tell it apart."""
 POOLED_LIST = "other"
+
 STRATA = (Dimension.ALL, Dimension.REGION, Dimension.YEAR, Dimension.ACT_TYPE)
 
 
@@ -87,10 +96,27 @@ class Outcome:
     estimates: list[Estimate] = field(default_factory=list)
 
 
-def capture_rows(compartments: Iterable[int]) -> CaptureRows:
-    """One row per (linked person, list, region, year, act type) in ``compartments``; see the module."""
+def capture_rows(
+    compartments: Iterable[int],
+    *,
+    scopes: Sequence[str] = (Consent.Scope.STATISTICS,),
+    ended_by: date | None = None,
+    lists: Sequence[str] | None = None,
+) -> CaptureRows:
+    """One row per (linked person, list, region, year, act type) in ``compartments``; see the module.
+
+    ``scopes``: the consents a person needs (all of them, on one record of the cluster). ``ended_by``:
+    only incidents that started and ended by that day (the publication age gate). ``lists``: use these
+    lists (pooling the other source types into ``other`` if it is one of them, else dropping them)
+    instead of choosing them from the data, so that a second table has the columns of a first.
+    """
+    found = Act.objects.filter(incident__compartment__in=list(compartments), victim__isnull=False)
+    if ended_by is not None:
+        found = found.filter(incident__date_start__lte=ended_by).filter(
+            Q(incident__date_end__isnull=True) | Q(incident__date_end__lte=ended_by)
+        )
     acts = list(
-        Act.objects.filter(incident__compartment__in=list(compartments), victim__isnull=False).values_list(
+        found.values_list(
             "id",
             "victim_id",
             "incident_id",
@@ -111,8 +137,12 @@ def capture_rows(compartments: Iterable[int]) -> CaptureRows:
         ClusterMember.objects.filter(cluster_id__in=clusters).values_list("person_id", "cluster_id")
     )
     persons = victims | set(members)
-    consenting = Person.objects.with_consent(Consent.Scope.STATISTICS).filter(id__in=persons)
-    consenting_clusters = {members.get(p, p) for p in consenting.values_list("id", flat=True)}
+    consenting = set(persons)
+    for scope in scopes:
+        consenting &= set(
+            Person.objects.with_consent(scope).filter(id__in=persons).values_list("id", flat=True)
+        )
+    consenting_clusters = {members.get(p, p) for p in consenting}
 
     by_act: defaultdict[Any, set[str]] = defaultdict(set)
     by_incident: defaultdict[Any, set[str]] = defaultdict(set)
@@ -132,8 +162,8 @@ def capture_rows(compartments: Iterable[int]) -> CaptureRows:
             year = day.year if day is not None else None
             raw.add((str(cluster), source_type, region or "", year, roots.get(kind, kind)))
 
-    lists = _lists(raw)
-    kept = set(lists) - {POOLED_LIST}
+    chosen = tuple(lists) if lists is not None else _lists(raw)
+    kept = set(chosen) - {POOLED_LIST}
     rows = [
         {
             "cluster_id": cluster,
@@ -143,11 +173,12 @@ def capture_rows(compartments: Iterable[int]) -> CaptureRows:
             "act_type": act_type,
         }
         for cluster, source_type, region, year, act_type in sorted(raw, key=str)
+        if source_type in kept or POOLED_LIST in chosen
     ]
     return CaptureRows(
         rows=rows,
-        lists=lists,
-        counted=len({cluster for cluster, *_rest in raw}),
+        lists=chosen,
+        counted=len({row["cluster_id"] for row in rows}),
         left_out=len(clusters - consenting_clusters),
         confidential=confidential,
     )
@@ -207,12 +238,64 @@ def without_empty_lists(table: CaptureHistories) -> CaptureHistories:
     return histories.build(names, rows)
 
 
+def carry_out(run_id: str) -> EstimationRun:
+    """The worker's half of ``runs.start``: estimate a queued run and store the results.
+
+    Idempotent: a finished or failed run is left alone, and a run interrupted half-way (its worker
+    killed) stored nothing, since the estimates and the status are saved in one transaction; it is
+    simply estimated again. A failure is stored in plain words and ledgered; the job then fails for
+    good (``PermanentJobError``): estimating the same records again would fail the same way, and the
+    user can press the button once the cause is fixed.
+    """
+    from khronika.worker.jobs import JobTimeout, PermanentJobError
+
+    estimation_run = EstimationRun.objects.get(pk=run_id)
+    if estimation_run.status in (EstimationRun.Status.DONE, EstimationRun.Status.FAILED):
+        return estimation_run
+    EstimationRun.objects.filter(pk=run_id).update(status=EstimationRun.Status.RUNNING)
+    try:
+        estimate_into(estimation_run, None, iterations=lcmcr_iterations(), chains=lcmcr_chains())
+    except Exception as exc:
+        reason = _TOO_LONG if isinstance(exc, JobTimeout) else _FAILED
+        with transaction.atomic():
+            EstimationRun.objects.filter(pk=run_id).update(
+                status=EstimationRun.Status.FAILED, error=reason, finished_at=timezone.now()
+            )
+            record_events(None, [Event("estimation_failed", *object_ref(estimation_run))])
+        raise PermanentJobError(reason) from exc
+    estimation_run.refresh_from_db()
+    return estimation_run
+
+
+def lcmcr_iterations() -> int:
+    """LCMCR sweeps per chain for runs and publications (``ESTIMATION_LCMCR_ITERATIONS``, 10,000)."""
+    return int(getattr(settings, "ESTIMATION_LCMCR_ITERATIONS", 10_000))
+
+
+def lcmcr_chains() -> int:
+    """LCMCR chains for runs and publications (``ESTIMATION_LCMCR_CHAINS``, 4)."""
+    return int(getattr(settings, "ESTIMATION_LCMCR_CHAINS", 4))
+
+
 def run(user: Any, compartments: Sequence[int], *, iterations: int = 10_000, chains: int = 4) -> Outcome:
-    """Estimate every stratum of ``compartments`` now and store the results; returns what was stored.
+    """Estimate every stratum of ``compartments`` now, in this process, and store the results.
 
     The caller has checked that ``user`` may (``Capability.EXPORT``) and passes ``user``'s own
-    compartments: an estimate never draws on records its maker could not see.
+    compartments: an estimate never draws on records its maker could not see. The page does not call
+    this (it queues ``start`` for the worker); scripts, benchmarks and tests do.
     """
+    estimation_run = EstimationRun.objects.create(
+        status=EstimationRun.Status.RUNNING,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        compartments=sorted(compartments),
+    )
+    return estimate_into(estimation_run, user, iterations=iterations, chains=chains)
+
+
+def estimate_into(estimation_run: EstimationRun, actor: Any, *, iterations: int, chains: int) -> Outcome:
+    """Estimate every stratum of ``estimation_run``'s compartments and store the results in it, in one
+    transaction with its status ``done``; ledgered as ``actor``'s (None: the worker's)."""
+    compartments = estimation_run.compartments
     captured = capture_rows(compartments)
     seed = secrets.randbelow(2**31)
     tables = stratum_tables(captured.rows, captured.lists) if captured.rows else {}
@@ -221,7 +304,7 @@ def run(user: Any, compartments: Sequence[int], *, iterations: int = 10_000, cha
     for (dimension, stratum), table in tables.items():
         why = histories.refusal(table)
         if why is not None:
-            refusals.append(_refusal(dimension, stratum, "", why))
+            refusals.append(refusal_entry(dimension, stratum, "", why))
             continue
         # One method at a time, so that a method's refusal keeps its untranslated message.
         for method in report.METHODS:
@@ -230,23 +313,22 @@ def run(user: Any, compartments: Sequence[int], *, iterations: int = 10_000, cha
                     table, (method,), seed=seed, iterations=iterations, chains=chains
                 )
             except EstimationRefused as refused:
-                refusals.append(_refusal(dimension, stratum, method, refused))
+                refusals.append(refusal_entry(dimension, stratum, method, refused))
             else:
                 results.extend((dimension, stratum, table, result) for result in estimated["results"])
     if not tables:
-        refusals.append(_refusal(str(Dimension.ALL), "all", "", _NOTHING))
+        refusals.append(refusal_entry(str(Dimension.ALL), "all", "", _NOTHING))
 
     with transaction.atomic():
-        estimation_run = EstimationRun.objects.create(
-            created_by=user if getattr(user, "is_authenticated", False) else None,
-            compartments=sorted(compartments),
-            lists=list(captured.lists),
-            counted=captured.counted,
-            left_out=captured.left_out,
-            confidential=captured.confidential,
-            refusals=refusals,
-            seed=seed,
-        )
+        estimation_run.lists = list(captured.lists)
+        estimation_run.counted = captured.counted
+        estimation_run.left_out = captured.left_out
+        estimation_run.confidential = captured.confidential
+        estimation_run.refusals = refusals
+        estimation_run.seed = seed
+        estimation_run.status = EstimationRun.Status.DONE
+        estimation_run.finished_at = timezone.now()
+        estimation_run.save()
         outcome = Outcome(estimation_run)
         for dimension, stratum, table, result in results:
             outcome.estimates.append(
@@ -267,7 +349,7 @@ def run(user: Any, compartments: Sequence[int], *, iterations: int = 10_000, cha
                 )
             )
         record_events(
-            user,
+            actor,
             [Event("create", *object_ref(estimation_run))]
             + [Event("create", *object_ref(estimate)) for estimate in outcome.estimates],
         )
@@ -283,7 +365,17 @@ _NOTHING = EstimationRefused(
 )
 
 
-def _refusal(dimension: str, stratum: str, method: str, refused: EstimationRefused) -> dict[str, Any]:
+_FAILED = translation.gettext_noop(
+    "The estimation stopped because of an unexpected error, and nothing was stored. Press “Estimate "
+    "now” to try again; if it happens again, tell your administrator."
+)
+_TOO_LONG = translation.gettext_noop(
+    "The estimation took longer than the background worker allows, and nothing was stored. Ask your "
+    "administrator to raise the estimation's time limit (KHRONIKA_ESTIMATION_TIMEOUT_SECONDS)."
+)
+
+
+def refusal_entry(dimension: str, stratum: str, method: str, refused: EstimationRefused) -> dict[str, Any]:
     """A refusal as stored: the untranslated message and its parameters, translated when shown."""
     with translation.override(None):
         message_id = str(refused.message)

@@ -2,8 +2,9 @@
 
 Running and reading take EXPORT (analysts and coordinators: figures for publications are analysts'
 work, as in ``khronika.publishing``); publishing a figure takes MANAGE_USERS (coordinators), like
-approving a release. The run reads only codes, dates and ids (no encrypted field), so it runs in the
-request: it needs no unsealed worker, and a small instance's strata take seconds.
+approving a release. "Estimate now" only queues a run (``runs.start``); the worker estimates it (seconds
+per stratum, which would time out a browser or a proxy and hold a web thread), and the page shows its
+status and reloads itself until it is done.
 """
 
 from __future__ import annotations
@@ -27,17 +28,24 @@ from khronika.estimation.publication import (
     visible_estimate,
     visible_runs,
 )
+from khronika.estimation.runs import start, waiting_for_worker
+
+REFRESH_SECONDS = 10
+"""How often the page reloads itself (``<meta http-equiv=refresh>``, no JavaScript) while a run waits."""
 
 
 @require_capability(Capability.EXPORT)
 def overview(request: HttpRequest) -> HttpResponse:
     runs = visible_runs(request.user)
+    latest = runs[0] if runs else None
     return render(
         request,
         "estimation/overview.html",
         {
-            "latest": runs[0] if runs else None,
+            "latest": latest,
             "earlier": runs[1:],
+            "refresh_seconds": REFRESH_SECONDS if latest is not None and latest.pending else None,
+            "no_worker": latest is not None and waiting_for_worker(latest),
             "may_publish": has_capability(request.user, Capability.MANAGE_USERS),
             "me": request.user.pk,
         },
@@ -47,16 +55,17 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_capability(Capability.EXPORT)
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
-    # Imported here: the estimators bring numpy, scipy and statsmodels, which every web process would
-    # otherwise load and lock in memory at start (vault/hardening.py).
-    from khronika.estimation import instance
-
-    outcome = instance.run(request.user, compartment_ids(request.user))
-    messages.success(
-        request,
-        _("Estimation done: %(estimates)s estimates, %(refused)s refusals.")
-        % {"estimates": len(outcome.estimates), "refused": len(outcome.run.refusals)},
-    )
+    _run, created = start(request.user, compartment_ids(request.user))
+    if created:
+        messages.success(request, _("Estimation queued. This page shows when it is done."))
+    else:
+        messages.info(
+            request,
+            _(
+                "An estimation of your compartments is already waiting or running. This page shows when "
+                "it is done."
+            ),
+        )
     return HttpResponseRedirect(reverse("estimation:overview"))
 
 
@@ -76,7 +85,13 @@ def publish_view(request: HttpRequest, estimate_id: uuid.UUID) -> HttpResponse:
     except PublicationRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("Published: the estimate now appears in public reports."))
+        messages.success(
+            request,
+            _(
+                "Published: its version with noise added, which protects each person, now appears in "
+                "public reports."
+            ),
+        )
     return HttpResponseRedirect(reverse("estimation:overview"))
 
 

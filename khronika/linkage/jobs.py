@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from khronika.linkage import instance
+from django.conf import settings
+
 from khronika.worker.jobs import register
 
 
-@register(instance.JOB_KIND, needs_vault=True)
+@register(instance.JOB_KIND, needs_vault=True, timeout=settings.KHRONIKA_LINKAGE_TIMEOUT_SECONDS)
 def run_linkage(payload: dict[str, Any]) -> None:
     instance.run(str(payload["run"]))

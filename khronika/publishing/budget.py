@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
 
+from khronika.estimation.models import NoisyTable
 from khronika.publishing.models import Release
 
 # Any constant distinct from the ledger's advisory lock key.
@@ -30,9 +31,12 @@ def max_per_release() -> float:
 
 
 def spent() -> float:
-    """ε spent or reserved by every counts release, pending or published."""
+    """ε spent or reserved by every counts release, pending or published, and by every noisy table
+    drawn to publish an estimate (``khronika.estimation.noisy``): those are public figures about the
+    same people, so they spend the same budget."""
     total = Release.objects.filter(kind=Release.Kind.COUNTS).aggregate(s=Sum("epsilon"))["s"]
-    return float(total or 0.0)
+    estimates = NoisyTable.objects.aggregate(s=Sum("epsilon"))["s"]
+    return float(total or 0.0) + float(estimates or 0.0)
 
 
 def remaining() -> float:

@@ -34,8 +34,10 @@ def _act_labels(language: str) -> dict[str, str]:
 
 def stored_estimates(language: str = "en") -> list[dict[str, Any]]:
     """The estimates a coordinator published (``khronika.estimation``), newest first, with their
-    intervals: never a bare number, and never one nobody decided to publish."""
-    rows = list(Estimate.objects.filter(published=True).order_by("-created_at", "dimension", "stratum")[:50])
+    intervals: never a bare number, never one nobody decided to publish, and only differentially private
+    versions (made from a noisy table), never an exact figure (threat model 5)."""
+    published = Estimate.objects.filter(published=True, noisy_table__isnull=False)
+    rows = list(published.order_by("-created_at", "dimension", "stratum")[:50])
     regions = _names(language, [r.stratum for r in rows if r.dimension == Dimension.REGION])
     acts = _act_labels(language)
     shown = []

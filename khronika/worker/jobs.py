@@ -70,6 +70,7 @@ CLAIM_BATCH = 10
 _HANDLERS: dict[str, Handler] = {}
 _PERIODIC: dict[str, int] = {}  # kind -> period in seconds
 _NEEDS_VAULT: set[str] = set()  # kinds that wait while the instance is sealed
+_TIMEOUTS: dict[str, int] = {}  # kind -> its own time limit in seconds, where the default is too short
 _scheduled: dict[str, int] = {}  # kind -> the last period this process queued
 _discovered = False
 _MAX_PAYLOAD_STRING = 100
@@ -92,7 +93,7 @@ class JobTimeout(JobError):
 
 
 def register(
-    kind: str, *, every: int | None = None, needs_vault: bool = False
+    kind: str, *, every: int | None = None, needs_vault: bool = False, timeout: int | None = None
 ) -> Callable[[Handler], Handler]:
     """Decorator: ``handler`` runs the jobs of ``kind``. The handler must be idempotent.
 
@@ -100,7 +101,11 @@ def register(
     ``needs_vault``: the handler reads encrypted records, so while the instance is sealed its jobs wait
     (they would only fail and use up their attempts). Jobs that must run during a raid (check-in alerts,
     which use their own alerts key) leave it False and run sealed, after a restart and after a panic.
+    ``timeout`` (seconds): this kind's time limit, for work that is long by nature (an estimation);
+    the worker extends such a job's lease to match before starting it.
     """
+    if timeout is not None and timeout <= 0:
+        raise ValueError("A job's time limit is a positive number of seconds.")
 
     def decorator(handler: Handler) -> Handler:
         existing = _HANDLERS.get(kind)
@@ -111,6 +116,8 @@ def register(
             _PERIODIC[kind] = every
         if needs_vault:
             _NEEDS_VAULT.add(kind)
+        if timeout is not None:
+            _TIMEOUTS[kind] = timeout
         return handler
 
     return decorator
@@ -207,6 +214,23 @@ def backoff(attempts: int) -> timedelta:
 
 def _lease() -> timedelta:
     return timedelta(seconds=settings.KHRONIKA_WORKER_LEASE_SECONDS)
+
+
+def time_limit(kind: str) -> float:
+    """How long a job of ``kind`` may run: its own limit (``register(timeout=...)``) or the default."""
+    return _TIMEOUTS.get(kind, settings.KHRONIKA_WORKER_JOB_TIMEOUT_SECONDS)
+
+
+def _extend_lease(job: Job, seconds: float) -> bool:
+    """Hold ``job`` for ``seconds`` more (a tenth to spare), so no other worker takes it while it runs.
+    False when the claim is no longer ours."""
+    until = timezone.now() + timedelta(seconds=seconds / 0.9)
+    return (
+        Job.objects.filter(
+            id=job.pk, state=Job.State.RUNNING, claimed_by=job.claimed_by, attempts=job.attempts
+        ).update(claimed_until=until)
+        == 1
+    )
 
 
 def claim_next(now: datetime, worker_id: str) -> Job | None:
@@ -320,7 +344,7 @@ def run_job(job: Job, worker_id: str, now: datetime | None = None) -> bool:
     try:
         if handler is None:
             raise JobError(f"No handler is registered for jobs of kind {job.kind!r}.")
-        with _time_limit(settings.KHRONIKA_WORKER_JOB_TIMEOUT_SECONDS):
+        with _time_limit(time_limit(job.kind)):
             handler(dict(job.payload))
     except Exception as exc:
         when = now or timezone.now()
@@ -374,13 +398,14 @@ def run_due(
             # Start a job only while its lease outlasts the job's time limit (with a tenth to spare), so
             # no other worker can take it while it runs; a slow batch hands the rest back at once.
             elapsed = time.monotonic() - claimed_at
-            too_late = (
-                elapsed + settings.KHRONIKA_WORKER_JOB_TIMEOUT_SECONDS
-                > 0.9 * settings.KHRONIKA_WORKER_LEASE_SECONDS
-            )
+            seconds = time_limit(job.kind)
+            long_job = seconds > settings.KHRONIKA_WORKER_JOB_TIMEOUT_SECONDS
+            too_late = not long_job and (elapsed + seconds > 0.9 * settings.KHRONIKA_WORKER_LEASE_SECONDS)
             if too_late or (should_stop and should_stop()):
                 release(batch[position:])
                 return ran
+            if long_job and not _extend_lease(job, seconds):
+                continue  # its lease ran out meanwhile and another worker holds it now
             run_job(job, who, now)
             ran += 1
     return ran

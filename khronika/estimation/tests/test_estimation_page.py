@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from khronika.accounts.roles import Role
 from khronika.estimation.models import EstimationRun
-from khronika.estimation.tests.factories import estimate_in
+from khronika.estimation.tests.factories import estimate_in, public_version_of
 from khronika.ledger.models import LedgerEntry
 from khronika.testing.factories import UserFactory
 
@@ -20,17 +20,6 @@ def client_for(user):
     client = Client()
     client.force_login(user)
     return client
-
-
-def test_an_analyst_runs_the_estimation_and_sees_the_refusal(team, sources, victim_of):
-    victim_of(sources["victim"], sources["lawyer"])
-    client = client_for(team.analyst)
-
-    response = client.post(reverse("estimation:run"), follow=True)
-
-    assert response.status_code == 200
-    assert b"at least 3 lists" in response.content
-    assert EstimationRun.objects.get().created_by == team.analyst
 
 
 def test_it_answers_404_to_a_role_without_the_capability(team):
@@ -51,22 +40,29 @@ def test_estimates_of_other_compartments_are_neither_shown_nor_publishable(team,
     assert not theirs.published
 
 
-def test_a_coordinator_publishes_and_takes_back_an_estimate_ledgered(team, coordinator):
+def test_staff_see_the_exact_figure_and_the_public_one_beside_it(team, coordinator):
     estimate = estimate_in(team.home, created_by=team.analyst)
     client = client_for(coordinator)
     page = client.get(reverse("estimation:overview")).content
-    assert b"90 \xe2\x80\x93 180" in page
+    assert b"90 \xe2\x80\x93 180" in page and b"not published" in page
     assert reverse("estimation:publish", args=[estimate.id]).encode() in page
 
-    client.post(reverse("estimation:publish", args=[estimate.id]))
-    estimate.refresh_from_db()
-    assert estimate.published and estimate.published_by == coordinator
+    public = public_version_of(estimate, estimate=130.0, lower=95.0, upper=210.0)
 
-    client.post(reverse("estimation:unpublish", args=[estimate.id]))
-    estimate.refresh_from_db()
-    assert not estimate.published
-    actions = LedgerEntry.objects.filter(object_id=str(estimate.id)).values_list("action", flat=True)
-    assert list(actions) == ["publish", "unpublish"]
+    page = client.get(reverse("estimation:overview")).content
+    assert b"90 \xe2\x80\x93 180" in page and b"130 (95 \xe2\x80\x93 210)" in page
+    assert reverse("estimation:unpublish", args=[public.id]).encode() in page
+
+
+def test_a_coordinator_takes_back_a_published_estimate_ledgered(team, coordinator):
+    public = public_version_of(estimate_in(team.home, created_by=team.analyst))
+
+    client_for(coordinator).post(reverse("estimation:unpublish", args=[public.id]))
+
+    public.refresh_from_db()
+    assert not public.published
+    actions = LedgerEntry.objects.filter(object_id=str(public.id)).values_list("action", flat=True)
+    assert list(actions) == ["unpublish"]
 
 
 def test_an_analyst_may_not_publish(team):
@@ -80,6 +76,7 @@ def test_an_analyst_may_not_publish(team):
     [
         ({"upper": None}, b"no upper limit"),
         ({"method": "lcmcr", "diagnostics": {"converged": False}}, b"had not settled"),
+        ({"lists": ["victim", "lawyer"]}, b"not made from 3 to 12 lists"),
     ],
 )
 def test_it_refuses_to_publish_an_unsound_figure(team, coordinator, fields, words):

@@ -33,3 +33,11 @@ def permanent(payload: dict[str, Any]) -> None:
 @register("test.hang")
 def hang(payload: dict[str, Any]) -> None:
     time.sleep(5)
+
+
+@register("test.long", timeout=120)
+def long_job(payload: dict[str, Any]) -> None:
+    """Work that is long by nature: records the lease it holds while it runs."""
+    from khronika.worker.models import Job
+
+    calls.append({"claimed_until": Job.objects.get(pk=payload["job"]).claimed_until})
