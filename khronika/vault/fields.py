@@ -88,8 +88,8 @@ def _opened(instance: models.Model, *, create: bool) -> tuple[bytes, str, str, b
     wrapped_text: str = instance.vault_key  # type: ignore[attr-defined]  # VaultRecord
     vault_id = instance.vault_id  # type: ignore[attr-defined]  # VaultRecord
     cached = instance.__dict__.get(_DATA_KEY_CACHE)
-    if cached and cached[0] == state.generation() and cached[1] == wrapped_text and cached[3] is vault_id:
-        return cached[2], cached[4], cached[5], cached[6]
+    if cached and cached[0] == state.generation() and cached[1] == wrapped_text and cached[2] is vault_id:
+        return cached[3:]  # type: ignore[no-any-return]  # (key, table, record_id, ad_prefix)
     keys = state.keys()
     table, record_id = record_identity(instance)
     if wrapped_text:
@@ -113,8 +113,15 @@ def _opened(instance: models.Model, *, create: bool) -> tuple[bytes, str, str, b
     else:
         return None
     ad_prefix = record_ad_prefix(table, record_id)
-    cached = (state.generation(), wrapped_text, key, vault_id, table, record_id, ad_prefix)
-    instance.__dict__[_DATA_KEY_CACHE] = cached
+    instance.__dict__[_DATA_KEY_CACHE] = (
+        state.generation(),
+        wrapped_text,
+        vault_id,
+        key,
+        table,
+        record_id,
+        ad_prefix,
+    )
     return key, table, record_id, ad_prefix
 
 
@@ -136,15 +143,18 @@ class DecryptingAttribute(DeferredAttribute):
     def __get__(self, instance: Any, cls: Any = None) -> Any:
         if instance is None:
             return self
-        value = super().__get__(instance, cls)
-        if isinstance(value, Sealed):
+        loaded = instance.__dict__
+        attname = self.field.attname
+        # The loaded value straight from the instance (what DeferredAttribute does first); a deferred
+        # field is fetched by DeferredAttribute itself.
+        value = loaded[attname] if attname in loaded else super().__get__(instance, cls)
+        if type(value) is Sealed:
             opened = _opened(instance, create=False)
             if opened is None:  # shredded: the ciphertext may linger, the key to it does not
                 value = ""
             else:
-                key, _, _, ad_prefix = opened
-                value = decrypt_text_bound(key, value.stored, ad_prefix + self._field_ad)
-            instance.__dict__[self.field.attname] = value
+                value = decrypt_text_bound(opened[0], value.stored, opened[3] + self._field_ad)
+            loaded[attname] = value
         return value
 
 
