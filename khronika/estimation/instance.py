@@ -332,19 +332,12 @@ def estimate_into(estimation_run: EstimationRun, actor: Any, *, iterations: int,
         outcome = Outcome(estimation_run)
         for dimension, stratum, table, result in results:
             outcome.estimates.append(
-                Estimate.objects.create(
+                store_estimate(
+                    result,
+                    table,
                     run=estimation_run,
-                    method=result["method"],
                     dimension=dimension,
                     stratum=stratum,
-                    lists=list(table.lists),
-                    documented=table.documented,
-                    on_several_lists=table.on_several_lists,
-                    estimate=result["estimate"],
-                    lower=result["lower"],
-                    upper=result["upper"],
-                    model=result["model"][:500],
-                    diagnostics=result["diagnostics"],
                     created_by=estimation_run.created_by,
                 )
             )
@@ -354,6 +347,23 @@ def estimate_into(estimation_run: EstimationRun, actor: Any, *, iterations: int,
             + [Event("create", *object_ref(estimate)) for estimate in outcome.estimates],
         )
     return outcome
+
+
+def store_estimate(result: dict[str, Any], table: CaptureHistories, **where: Any) -> Estimate:
+    """Store an estimator's ``result`` on ``table``; ``where`` names the run, stratum and author (and,
+    for a published version, its noisy table)."""
+    return Estimate.objects.create(
+        method=result["method"],
+        lists=list(table.lists),
+        documented=table.documented,
+        on_several_lists=table.on_several_lists,
+        estimate=result["estimate"],
+        lower=result["lower"],
+        upper=result["upper"],
+        model=result["model"][:500],
+        diagnostics=result["diagnostics"],
+        **where,
+    )
 
 
 _NOTHING = EstimationRefused(

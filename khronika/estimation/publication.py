@@ -126,19 +126,12 @@ def publish(estimate: Estimate, user: Any, *, today: date | None = None) -> Esti
         table.save(update_fields=["refusal"])
         raise PublicationRefused(_noisy_refusal(table.refusal))
     with transaction.atomic():
-        public = Estimate.objects.create(
+        public = instance.store_estimate(
+            result,
+            estimated,
             run=estimate.run,
-            method=result["method"],
             dimension=estimate.dimension,
             stratum=estimate.stratum,
-            lists=list(estimated.lists),
-            documented=estimated.documented,
-            on_several_lists=estimated.on_several_lists,
-            estimate=result["estimate"],
-            lower=result["lower"],
-            upper=result["upper"],
-            model=result["model"][:500],
-            diagnostics=result["diagnostics"],
             created_by=estimate.created_by,
             noisy_table=table,
         )
