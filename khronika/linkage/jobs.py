@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from khronika.linkage import instance
 from django.conf import settings
 
+from khronika.linkage import instance
 from khronika.worker.jobs import register
 
 
