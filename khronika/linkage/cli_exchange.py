@@ -62,7 +62,8 @@ def add_subcommands(subparsers: Any) -> None:
     match = subparsers.add_parser(
         "match",
         help="Find the people two encoded files share.",
-        description="Writes pseudonym_a, pseudonym_b, similarity; deletes both encoded files unless --keep.",
+        description="Writes pseudonym_a, pseudonym_b, match_probability; deletes both encoded files unless "
+        "--keep.",
     )
     match.add_argument("first", type=Path, metavar="A.clk")
     match.add_argument("second", type=Path, metavar="B.clk")
@@ -281,6 +282,15 @@ def _match(options: dict[str, Any]) -> None:
     for path in (first, second):
         try:
             lists.append(exchange.read_encoded(path))
+        except exchange.OldFormat as exc:
+            raise CommandError(
+                _(
+                    "%(path)s was encoded by an older version of Khronika (format %(version)s) and "
+                    "cannot be matched. Both organisations must encode their lists again with this "
+                    "version, under a fresh secret."
+                )
+                % {"path": path, "version": exc.version}
+            ) from None
         except exchange.MalformedFile as exc:
             raise CommandError(
                 _(

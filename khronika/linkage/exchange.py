@@ -10,17 +10,23 @@ What is encoded: the same keys the deduplication model compares (``normalise``):
 skeleton of the family name and patronymic, the full names a given name may stand for (Саша →
 aleksandr, aleksandra), the birth year (close years overlap), birth month and day when known, the
 ISO 3166-2 region and the town, and the month and day of the incident. So «Матвей Щербаков» in
-one list and "Matvey Shcherbakov" in the other produce nearly the same encoding. Every field goes into one
-composite filter (a CLK, Schnell et al. 2011) through keyed BLAKE2b (clkhash's ``blakeHash``), each
-field under its own derived key.
+one list and "Matvey Shcherbakov" in the other produce nearly the same encoding. Each record gets
+six filters, one per group of fields (family name, given names, patronymic, birth, place,
+incident; ``_GROUPS``), through keyed BLAKE2b (clkhash's ``blakeHash``), every group under keys of
+its own. The matcher scores a pair group by group (``exchange_scoring``): a field one list does not
+know stays neutral, a field that disagrees counts against the pair. Format 1 (one composite filter,
+one Dice similarity) could not tell the two apart and is refused (``OldFormat``).
 
 Threat (docs/linkage.md, "What an attacker holding an encoded file can learn"): a Bloom filter of
 names is open to frequency attacks (Christen et al. 2017, Vidanage et al. 2020): common names set
-common bit patterns. Answered here by a fresh 160-bit secret per exchange (files of two exchanges
-cannot be compared or pooled), one composite filter instead of one filter per field, name fields
-hashed with a fixed number of bits whatever their length (``bitsPerFeature``: the number of set bits
-says less about the name), XOR folding (Schnell et al. 2016), records shuffled and given random
-pseudonyms, and deletion of the files after matching. No Django here: the exchange runs anywhere.
+common bit patterns, and a filter holding one field alone (here the family name, the given names,
+the patronymic) is more open to them than one composite filter: equal names give equal filters,
+which can be counted. Answered by a fresh 160-bit secret per exchange (files of two exchanges
+cannot be compared or pooled, and without the secret no name can be encoded to test), keys of
+their own for every group, a fixed number of bits per name whatever its length
+(``bitsPerFeature``), XOR folding (Schnell et al. 2016), records shuffled and given random
+pseudonyms, a matcher who does not hold the secret, and deletion of the files after matching. No
+Django here: the exchange runs anywhere.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -39,26 +46,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import anonlink  # type: ignore[import-untyped]  # anonlink ships neither stubs nor py.typed
+import numpy as np
 from bitarray import bitarray
 from clkhash import clk as clkhash_clk  # type: ignore[import-untyped]  # no stubs, no py.typed
 from clkhash import schema as clkhash_schema
 from clkhash.key_derivation import hkdf  # type: ignore[import-untyped]
 
-from khronika.linkage import normalise
+from khronika.linkage import exchange_scoring, normalise
 from khronika.linkage.types import PersonRecord
 
 FORMAT = "khronika-linkage-clk"
-FORMAT_VERSION = 1
-SCHEMA_ID = "khronika-person-v1"
+FORMAT_VERSION = 2
+"""2: one filter per group of fields, scored field by field (1: one composite filter, Dice)."""
+SCHEMA_ID = "khronika-person-v2"
 SECRET_BYTES = 20
 """160 bits: far beyond guessing, and 32 characters to read out (8 groups of 4)."""
-DEFAULT_THRESHOLD = 0.65
-"""Pairs whose Dice similarity reaches this are candidates; the solver keeps one partner per record."""
-BLOOM_BITS = 2048
+DEFAULT_THRESHOLD = 0.3
+"""Pairs at least this likely to be one person are reported (``exchange_scoring.assign``); 0.3 is
+the measured balance of precision and recall on generated lists (docs/linkage.md)."""
 XOR_FOLDS = 1
 _CHECK_INFO = b"khronika linkage check value v1"
 _MAX_GIVEN_NAMES = 3
+_DAY_ZERO = dt.date(1900, 1, 1)
+"""Incident days are encoded as days since this date, so that neighbouring days share tokens."""
 
 
 class ExchangeError(Exception):
@@ -67,6 +77,17 @@ class ExchangeError(Exception):
 
 class MalformedFile(ExchangeError):
     """The file is not an encoded file of this format (damaged, cut off, or another kind of file)."""
+
+
+class OldFormat(MalformedFile):
+    """A file an earlier version of Khronika encoded: its filters cannot be scored field by field."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"it was encoded by an older version of Khronika (format version {version}); both "
+            "organisations must encode their lists again with this version"
+        )
+        self.version = version
 
 
 class SchemaMismatch(ExchangeError):
@@ -146,50 +167,94 @@ def _exact(field: str, bits: int) -> dict[str, Any]:
     }
 
 
-_SCHEMA: dict[str, Any] = {
-    "version": 3,
-    "clkConfig": {
-        "l": BLOOM_BITS,
-        "xor_folds": XOR_FOLDS,
-        "kdf": {
-            "type": "HKDF",
-            "hash": "SHA256",
-            # Public, fixed: the per-exchange secret is the key material; the salt only separates
-            # Khronika's keys from any other use of the same secret.
-            "salt": base64.b64encode(b"khronika-linkage-" + SCHEMA_ID.encode()).decode("ascii"),
-            "info": base64.b64encode(b"khronika person clk").decode("ascii"),
-            "keySize": 64,
+def _numeric(field: str, bits: int) -> dict[str, Any]:
+    # Neighbouring values share tokens (within 2: a year apart, or a date one source shifted by a
+    # day or two), so close values agree in part rather than not at all.
+    return {
+        "identifier": field,
+        "format": {"type": "integer"},
+        "hashing": {
+            "comparison": {"type": "numeric", "thresholdDistance": 2, "resolution": 2},
+            "strategy": {"bitsPerToken": bits},
+            "hash": {"type": "blakeHash"},
+            "missingValue": {"sentinel": ""},
         },
-    },
-    "features": [
-        _ngram("family_name", 220),
-        _ngram("given_names", 180),
-        _ngram("patronymic", 60),
-        {
-            "identifier": "birth_year",
-            "format": {"type": "integer"},
-            "hashing": {
-                "comparison": {"type": "numeric", "thresholdDistance": 2, "resolution": 2},
-                "strategy": {"bitsPerToken": 40},
-                "hash": {"type": "blakeHash"},
-                "missingValue": {"sentinel": ""},
+    }
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One Bloom filter per record: its name, its length in bits and the fields it encodes."""
+
+    name: str
+    bits: int
+    features: tuple[dict[str, Any], ...]
+    keys: tuple[int, ...]  # positions in ``identity_keys``
+
+
+# Lengths: filters about a sixth to a quarter full, so that two different names rarely share many
+# bits by chance (a quarter of them, at a third full, blurred a typo into a different name).
+_GROUPS = (
+    _Group("family", 512, (_ngram("family_name", 120),), (0,)),
+    _Group("given", 512, (_ngram("given_names", 120),), (1,)),
+    _Group("patronymic", 512, (_ngram("patronymic", 100),), (2,)),
+    _Group(
+        "birth",
+        1024,
+        (_numeric("birth_year", 40), _exact("birth_month", 60), _exact("birth_day", 100)),
+        (3, 4, 5),
+    ),
+    _Group("place", 512, (_exact("region", 60), _exact("town", 40)), (6, 7)),
+    # The month and day of the incident: two groups documenting one detention mostly agree on them,
+    # and they tell apart the many namesakes that names, birth and place leave together.
+    _Group("incident", 512, (_exact("incident_month", 60), _numeric("incident_day", 16)), (8, 9)),
+)
+
+
+def _group_schema(group: _Group) -> dict[str, Any]:
+    return {
+        "version": 3,
+        "clkConfig": {
+            "l": group.bits,
+            "xor_folds": XOR_FOLDS,
+            "kdf": {
+                "type": "HKDF",
+                "hash": "SHA256",
+                # Public, fixed: the per-exchange secret is the key material; the salt only separates
+                # Khronika's keys from any other use of the same secret, and the info label gives
+                # every group (and so every field) keys of its own.
+                "salt": base64.b64encode(b"khronika-linkage-" + SCHEMA_ID.encode()).decode("ascii"),
+                "info": base64.b64encode(b"khronika person clk " + group.name.encode()).decode("ascii"),
+                "keySize": 64,
             },
         },
-        _exact("birth_month", 60),
-        _exact("birth_day", 120),
-        _exact("region", 100),
-        _exact("town", 40),
-        # The month and day of the incident: two groups documenting one detention mostly agree on
-        # them, and they tell apart the many namesakes that names, birth and region leave together.
-        _exact("incident_month", 120),
-        _exact("incident_day", 120),
-    ],
-}
+        "features": copy.deepcopy(list(group.features)),  # clkhash alters what it is given
+    }
+
+
+_SCHEMA: dict[str, Any] = {"groups": [{"name": g.name, "clk": _group_schema(g)} for g in _GROUPS]}
 
 
 def schema() -> dict[str, Any]:
-    """The clkhash schema (v3) of this format, as written into every file's header."""
+    """The layout of this format, as written into every file's header: one clkhash (v3) schema per
+    group of fields, in the order the filters follow each other on a line."""
     return copy.deepcopy(_SCHEMA)
+
+
+def group_widths(layout: dict[str, Any]) -> list[tuple[str, int]]:
+    """(group name, bytes) of each filter on a line, from a header's schema; ``MalformedFile`` if
+    the schema is not one of this format."""
+    try:
+        groups = layout["groups"]
+        widths = []
+        for group in groups:
+            parsed = clkhash_schema.from_json_dict(copy.deepcopy(group["clk"]))
+            widths.append((str(group["name"]), parsed.l // 8))
+    except (clkhash_schema.SchemaError, KeyError, TypeError, ValueError):
+        raise MalformedFile("the schema in the header is not valid") from None
+    if [name for name, _ in widths] != list(exchange_scoring.EVIDENCE_CUTS):
+        raise MalformedFile("the schema in the header is not valid")
+    return widths
 
 
 def identity_keys(record: PersonRecord) -> tuple[str, ...]:
@@ -228,7 +293,9 @@ def identity_keys(record: PersonRecord) -> tuple[str, ...]:
         place.region,
         place.town,
         incident.first.strftime("%Y-%m") if incident is not None else "",
-        incident.first.isoformat() if incident is not None and incident.precision == "day" else "",
+        str((incident.first - _DAY_ZERO).days)
+        if incident is not None and incident.precision == "day"
+        else "",
     )
 
 
@@ -254,14 +321,20 @@ def encode(
     the input (sorted by date of entry, say). The mapping is the caller's to keep and protect.
     """
     layout = schema()
-    parsed = clkhash_schema.from_json_dict(layout)
     try:
         keys = [identity_keys(record) for record in records]
     finally:
         normalise.forget()  # the caches hold names: do not keep them in a long-lived process
-    clks = (
-        clkhash_clk.generate_clks(keys, parsed, secret, validate=False, max_workers=workers) if keys else []
-    )
+    clks = [bitarray() for _ in records]
+    for group in _GROUPS:
+        parsed = clkhash_schema.from_json_dict(_group_schema(group))  # a copy: clkhash alters it
+        values = [tuple(key[i] for i in group.keys) for key in keys]
+        for joined, part in zip(
+            clks,
+            clkhash_clk.generate_clks(values, parsed, secret, validate=False, max_workers=workers),
+            strict=True,
+        ):
+            joined.extend(part)
     pseudonyms: set[str] = set()
     mapping: dict[str, str] = {}
     entries: list[tuple[str, bitarray]] = []
@@ -314,16 +387,15 @@ def read_encoded(path: Path) -> EncodedList:
                 raise MalformedFile("the first line is not the header") from None
             if not isinstance(header, dict) or header.get("format") != FORMAT:
                 raise MalformedFile("it is not a Khronika encoded file")
-            if header.get("version") != FORMAT_VERSION:
-                raise MalformedFile(f"format version {header.get('version')} is not supported")
+            version = header.get("version")
+            if isinstance(version, int) and version < FORMAT_VERSION:
+                raise OldFormat(version)
+            if version != FORMAT_VERSION:
+                raise MalformedFile(f"format version {version} is not supported")
             layout, check, count = header.get("schema"), header.get("check"), header.get("count")
             if not isinstance(layout, dict) or not isinstance(check, str) or not isinstance(count, int):
                 raise MalformedFile("the header is incomplete")
-            try:
-                parsed = clkhash_schema.from_json_dict(layout)
-            except (clkhash_schema.SchemaError, KeyError, TypeError, ValueError):
-                raise MalformedFile("the schema in the header is not valid") from None
-            size = parsed.l // 8
+            size = sum(width for _, width in group_widths(layout))
             entries: list[tuple[str, bitarray]] = []
             seen: set[str] = set()
             for number, line in enumerate(handle, start=2):
@@ -385,11 +457,11 @@ def delete_file(path: Path) -> None:
 
 @dataclass(frozen=True)
 class MatchedPair:
-    """A person both lists hold, as the two sides' pseudonyms, with the Dice similarity of the pair."""
+    """A person both lists hold, as the two sides' pseudonyms, with the probability of the pair."""
 
     pseudonym_a: str
     pseudonym_b: str
-    similarity: float
+    probability: float
 
 
 def check_compatible(first: EncodedList, second: EncodedList) -> None:
@@ -400,39 +472,40 @@ def check_compatible(first: EncodedList, second: EncodedList) -> None:
         raise WrongSecret("the two files were encoded under different secrets")
 
 
+def filters_by_group(encoded: EncodedList) -> exchange_scoring.Side:
+    """The file's filters as one array per group, for ``exchange_scoring``."""
+    widths = group_widths(encoded.schema)
+    size = sum(width for _, width in widths)
+    filters = np.frombuffer(b"".join(clk.tobytes() for _, clk in encoded.entries), dtype=np.uint8)
+    return exchange_scoring.Side.of(exchange_scoring.split_groups(filters.reshape(-1, size), widths))
+
+
 def match(first: EncodedList, second: EncodedList, threshold: float = DEFAULT_THRESHOLD) -> list[MatchedPair]:
     """The pairs of records that are one person, at most one partner per record.
 
-    anonlink finds every pair whose Dice similarity reaches ``threshold``; its greedy solver then
-    takes the most similar pair first and never reuses a record, so a common name that is close to
-    many records on the other side still pairs once.
+    Each pair is scored group by group (names, birth, place, incident: ``exchange_scoring``), so a
+    field one side does not know stays neutral while a field that disagrees counts against the
+    pair; a record whose best candidates are about equally good is left out rather than guessed.
     """
     check_compatible(first, second)
     if not 0 < threshold <= 1:
         raise ExchangeError("The threshold is a number above 0 and at most 1.")
-    clks_a = [clk for _, clk in first.entries]
-    clks_b = [clk for _, clk in second.entries]
-    if not clks_a or not clks_b:
+    if not first.entries or not second.entries:
         return []
-    candidates = anonlink.candidate_generation.find_candidate_pairs(
-        [clks_a, clks_b], anonlink.similarities.dice_coefficient, threshold
+    rows_a, rows_b, probability = exchange_scoring.match_filters(
+        filters_by_group(first), filters_by_group(second), threshold
     )
-    similarities, _datasets, (records_a, records_b) = candidates
-    similarity_of = {
-        (int(a), int(b)): float(s) for s, a, b in zip(similarities, records_a, records_b, strict=True)
-    }
-    groups = anonlink.solving.greedy_solve(candidates)
     pairs = [
-        MatchedPair(first.entries[a][0], second.entries[b][0], round(similarity_of[(a, b)], 4))
-        for a, b in anonlink.solving.pairs_from_groups(groups)
+        MatchedPair(first.entries[a][0], second.entries[b][0], round(float(p), 4))
+        for a, b, p in zip(rows_a.tolist(), rows_b.tolist(), probability.tolist(), strict=True)
     ]
-    pairs.sort(key=lambda pair: (-pair.similarity, pair.pseudonym_a))
+    pairs.sort(key=lambda pair: (-pair.probability, pair.pseudonym_a))
     return pairs
 
 
 def write_pairs(path: Path, pairs: Sequence[MatchedPair]) -> None:
-    """``pseudonym_a,pseudonym_b,similarity``: the pairs file both organisations receive."""
+    """``pseudonym_a,pseudonym_b,match_probability``: the pairs file both organisations receive."""
     with os.fdopen(_create_private(path), "w", encoding="utf-8") as handle:
-        handle.write("pseudonym_a,pseudonym_b,similarity\n")
+        handle.write("pseudonym_a,pseudonym_b,match_probability\n")
         for pair in pairs:
-            handle.write(f"{pair.pseudonym_a},{pair.pseudonym_b},{pair.similarity:.4f}\n")
+            handle.write(f"{pair.pseudonym_a},{pair.pseudonym_b},{pair.probability:.4f}\n")

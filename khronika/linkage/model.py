@@ -38,6 +38,7 @@ DEFAULT_MEMORY_LIMIT = "4GB"
 MIN_TRAINING_RECORDS = 1000
 """Smaller lists are trained together with synthetic strangers (see ``link``)."""
 _SYNTHETIC_PREFIX = "~synthetic~"
+BACKENDS = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,15 @@ class ModelOptions:
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     threads: int = 2
     seed: int = 7
+    backend: str = "duckdb"
+    """Where prediction and clustering run: "duckdb" (in memory) or "spark" (large lists; see
+    ``spark_backend``). Training runs on DuckDB either way, so both give the same clusters."""
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(
+                f"“{self.backend}” is not a linkage backend; choose one of {', '.join(BACKENDS)}."
+            )
 
 
 def dedupe(records: Sequence[PersonRecord]) -> list[ClusterAssignment]:
@@ -124,6 +134,7 @@ def features(records: Sequence[PersonRecord]) -> pd.DataFrame:
             "incident_first": incident.first.toordinal() if incident else None,
             "incident_last": incident.last.toordinal() if incident else None,
             "incident_month": incident.first.strftime("%Y-%m") if incident else None,
+            "incident_year": incident.first.year if incident else None,
             "region_code": place.region or None,
             "town_key": place.town or None,
         }
@@ -280,6 +291,87 @@ _ONE_NAME_CROSSED = (
 )
 
 
+# Which pairs are compared: each rule names columns that must be equal (``given_group`` is a list, and
+# any shared name of it counts). Together they find a true pair by any of its likely agreements.
+_PREDICTION_BLOCKS: tuple[tuple[str, ...], ...] = (
+    ("family_key", "given_group"),
+    ("family_cons", "birth_year"),
+    ("given_canon", "family_cons"),
+    ("given_canon", "birth_year"),
+    ("family_key", "region_code"),
+    ("family_key", "incident_month"),
+    ("family_cons", "incident_month"),
+    ("given_canon", "incident_month", "region_code"),
+    ("birth_first", "birth_last", "incident_month"),
+    ("birth_first", "birth_last", "region_code"),
+    ("birth_first", "birth_last", "town_key"),
+    ("incident_first", "incident_last", "town_key"),
+    ("family_key", "town_key"),
+)
+_LIST_COLUMNS = frozenset({"given_group"})
+PAIR_BUDGET_PER_RECORD = 4
+"""A rule proposing more candidate pairs than this many per record (and more than ``PAIR_BUDGET_FLOOR``)
+is narrowed by one more column. Without it the pairs grow with the square of the list: a million
+generated records gave 223 million pairs, which DuckDB cannot hold in memory (it must not spill:
+see the module docstring); the name lists of one country make name blocks grow with the list."""
+PAIR_BUDGET_FLOOR = 2_000_000
+"""Below this a rule is never narrowed: DuckDB compares two million pairs in seconds."""
+# Columns that may narrow a rule: one incident, one region, one birth year, one name.
+_NARROWING_COLUMNS = ("incident_year", "region_code", "birth_year", "given_canon", "family_cons")
+
+
+def prediction_blocks(frame: pd.DataFrame, connection: duckdb.DuckDBPyConnection) -> list[tuple[str, ...]]:
+    """``_PREDICTION_BLOCKS``, where a rule proposes more pairs than the budget replaced by every one of
+    its narrowings (by one of ``_NARROWING_COLUMNS``) that fits the budget, or by the tightest when none
+    does.
+
+    Every fitting narrowing rather than one: a true pair is lost only when it disagrees on all of them.
+    On a million generated mentions the rules found 95% of true pairs as they stand; narrowed by the
+    loosest column alone they found 75%, by every fitting one 89%, at about 32 million candidate pairs
+    (``benchmarks/linkage_vs_baselines.py``). On the benchmark's lists of 100,000 no rule reaches the
+    budget, so those results do not depend on this."""
+    budget = max(PAIR_BUDGET_FLOOR, PAIR_BUDGET_PER_RECORD * len(frame))
+    connection.register("khronika_block_sizes", frame)
+    try:
+        blocks: list[tuple[str, ...]] = []
+        for columns in _PREDICTION_BLOCKS:
+            pairs = _candidate_pairs(connection, columns)
+            if pairs <= budget:
+                blocks.append(columns)
+                continue
+            options = [(*columns, extra) for extra in _NARROWING_COLUMNS if extra not in columns]
+            counted = [(_candidate_pairs(connection, option), option) for option in options]
+            narrower = [(count, option) for count, option in counted if count < pairs]
+            within = [item for item in narrower if item[0] <= budget] or [min(narrower or counted)]
+            for count, option in within:
+                if all(set(option) != set(block) for block in blocks):  # the same rule in another order
+                    log.info("Blocking on %s (%s candidate pairs).", "+".join(option), f"{count:,}")
+                    blocks.append(option)
+        return blocks
+    finally:
+        connection.unregister("khronika_block_sizes")
+
+
+def _candidate_pairs(connection: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> int:
+    """How many pairs a rule on ``columns`` proposes: for each block of equal values, n(n-1)/2.
+
+    Column names come from this module's constants only, never from input."""
+    selected = ", ".join(f"unnest({c}) AS {c}" if c in _LIST_COLUMNS else c for c in columns)
+    filled = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+    grouped = ", ".join(columns)
+    sql = (
+        f"SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM (SELECT count(*) AS n FROM "  # noqa: S608
+        f"(SELECT {selected} FROM khronika_block_sizes) WHERE {filled} GROUP BY {grouped})"
+    )
+    ((pairs,),) = connection.execute(sql).fetchall()  # all: DuckDB wants every result read
+    return int(pairs)
+
+
+def _block(columns: tuple[str, ...]) -> Any:
+    exploded = [c for c in columns if c in _LIST_COLUMNS]
+    return block_on(*columns, arrays_to_explode=exploded) if exploded else block_on(*columns)
+
+
 def _identifier_blocks(frame: pd.DataFrame) -> list[Any]:
     """Block on an extra identifier that tells people apart (a document number, not a gender).
 
@@ -314,24 +406,11 @@ def _checked_size(size: str) -> str:
 def _run_splink(frame: pd.DataFrame, options: ModelOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
     connection = _connection(options)
     try:
-        api = DuckDBAPI(connection)
         settings = SettingsCreator(
             link_type="dedupe_only",
             comparisons=list(comparisons(frame)),
             blocking_rules_to_generate_predictions=[
-                block_on("family_key", "given_group", arrays_to_explode=["given_group"]),
-                block_on("family_cons", "birth_year"),
-                block_on("given_canon", "family_cons"),
-                block_on("given_canon", "birth_year"),
-                block_on("family_key", "region_code"),
-                block_on("family_key", "incident_month"),
-                block_on("family_cons", "incident_month"),
-                block_on("given_canon", "incident_month", "region_code"),
-                block_on("birth_first", "birth_last", "incident_month"),
-                block_on("birth_first", "birth_last", "region_code"),
-                block_on("birth_first", "birth_last", "town_key"),
-                block_on("incident_first", "incident_last", "town_key"),
-                block_on("family_key", "town_key"),
+                *(_block(columns) for columns in prediction_blocks(frame, connection)),
                 CustomRule(_SWAPPED),
                 *(CustomRule(rule) for rule in _ONE_NAME_CROSSED),
                 *_identifier_blocks(frame),
@@ -340,20 +419,36 @@ def _run_splink(frame: pd.DataFrame, options: ModelOptions) -> tuple[pd.DataFram
             retain_intermediate_calculation_columns=False,
             max_iterations=20,
         )
-        table = api.register(frame)
-        linker = Linker(table, settings, log_level=logging.ERROR)
+        linker = Linker(DuckDBAPI(connection).register(frame), settings, log_level=logging.ERROR)
         _train(linker, options)
-        predictions = linker.inference.predict(threshold_match_probability=min(options.review_band[0], 0.2))
-        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=options.match_threshold
-        )
-        # Splink leaves as_pandas_dataframe unannotated.
-        pair_frame = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
-        cluster_frame = clusters.as_pandas_dataframe()  # type: ignore[no-untyped-call]
-        pairs = pair_frame[["unique_id_l", "unique_id_r", "match_probability"]]
-        return pairs, cluster_frame[["unique_id", "cluster_id"]]
+        if options.backend == "spark":
+            return _on_spark(frame, linker, options)
+        return _predict_and_cluster(linker, options)
     finally:
         connection.close()
+
+
+def _on_spark(
+    frame: pd.DataFrame, trained: Linker, options: ModelOptions
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Prediction and clustering on Spark with the model trained on DuckDB (``spark_backend`` says why)."""
+    from khronika.linkage import spark_backend  # pyspark loads for this backend only
+
+    with spark_backend.api(options) as api:
+        model = spark_backend.settings_for(trained.misc.save_model_to_json(), api)
+        return _predict_and_cluster(Linker(api.register(frame), model, log_level=logging.ERROR), options)
+
+
+def _predict_and_cluster(linker: Linker, options: ModelOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
+    predictions = linker.inference.predict(threshold_match_probability=min(options.review_band[0], 0.2))
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=options.match_threshold
+    )
+    # Splink leaves as_pandas_dataframe unannotated.
+    pair_frame = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    cluster_frame = clusters.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    pairs = pair_frame[["unique_id_l", "unique_id_r", "match_probability"]]
+    return pairs, cluster_frame[["unique_id", "cluster_id"]]
 
 
 def _train(linker: Linker, options: ModelOptions) -> None:

@@ -38,4 +38,4 @@ def test_matvey_shcherbakov_encodes_alike_in_both_scripts():
     encoded_b, _ = exchange.encode(list_b[:1], secret)
     pairs = exchange.match(encoded_a, encoded_b)
     assert len(pairs) == 1
-    assert pairs[0].similarity >= exchange.DEFAULT_THRESHOLD
+    assert pairs[0].probability >= exchange.DEFAULT_THRESHOLD

@@ -39,7 +39,7 @@ def test_it_refuses_files_encoded_with_another_schema(tmp_path):
     clk_b, _ = encode_csv(tmp_path, "b", list_b, secret)
     header, rest = clk_b.read_text(encoding="utf-8").split("\n", 1)
     changed = json.loads(header)
-    changed["schema"]["features"][0]["hashing"]["strategy"]["bitsPerFeature"] = 100
+    changed["schema"]["groups"][0]["clk"]["features"][0]["hashing"]["strategy"]["bitsPerFeature"] = 100
     clk_b.write_text(json.dumps(changed) + "\n" + rest, encoding="utf-8")
     with pytest.raises(CommandError, match="different settings"):
         _match(tmp_path, clk_a, clk_b)

@@ -52,20 +52,33 @@ class Command(BaseCommand):
             help="Link the good rows and leave out the bad ones (they are listed).",
         )
         dedupe.add_argument("--force", action="store_true", help="Overwrite CLUSTERS.csv if it exists.")
+        dedupe.add_argument(
+            "--backend",
+            choices=("duckdb", "spark"),
+            default="duckdb",
+            help="Where pairs are scored and clustered: duckdb (in memory, the default) or spark "
+            "(for very large lists; needs Java and /dev/shm). Both give the same clusters.",
+        )
         exchange = _exchange()
         if exchange is not None:
             exchange.add_subcommands(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "dedupe":
-            self._dedupe(options["input"], options["output"], options["skip_bad_rows"], options["force"])
+            self._dedupe(
+                options["input"],
+                options["output"],
+                options["skip_bad_rows"],
+                options["force"],
+                options["backend"],
+            )
             return
         exchange = _exchange()
         if exchange is None:  # argparse only offers actions that exist; kept for a clear message
             raise CommandError(_("Unknown action %(action)s.") % {"action": options["action"]})
         exchange.run(options)
 
-    def _dedupe(self, source: Path, output: Path, skip_bad_rows: bool, force: bool) -> None:
+    def _dedupe(self, source: Path, output: Path, skip_bad_rows: bool, force: bool, backend: str) -> None:
         if not source.is_file():
             raise CommandError(_("There is no file %(path)s.") % {"path": source})
         if output.exists() and not force:
@@ -93,11 +106,29 @@ class Command(BaseCommand):
                 % {"count": len(errors)}
             )
         # Imported here: Splink and DuckDB take seconds to load; the errors above need not wait.
-        from khronika.linkage.model import link
+        from khronika.linkage import model, spark_backend  # spark_backend loads pyspark only when used
 
         started = time.monotonic()
         self.stdout.write(_("Linking %(count)s records…") % {"count": len(records)})
-        result = link(records)
+        try:
+            if backend == "spark":
+                spark_backend.check()  # before training, which takes minutes on a large list
+            result = model.link(records, model.ModelOptions(backend=backend))
+        except spark_backend.NoMemoryFolder as exc:
+            raise CommandError(
+                _(
+                    "The Spark backend needs the memory-backed folder /dev/shm, and this machine has "
+                    "none it may write to; without it, names would be written to disk. Link without "
+                    "--backend spark, or on a machine with /dev/shm."
+                )
+            ) from exc
+        except spark_backend.NoJava as exc:
+            raise CommandError(
+                _(
+                    "The Spark backend needs Java, and none is installed. Install it with "
+                    "scripts/install-system-packages, or link without --backend spark."
+                )
+            ) from exc
         write_clusters(output, result.assignments)
         clusters = len({a.cluster_id for a in result.assignments})
         self.stdout.write(
