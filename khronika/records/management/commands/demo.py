@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from rich.progress import Progress
@@ -51,4 +53,24 @@ class Command(BaseCommand):
         self.stdout.write(f"Anonymous report form: http://127.0.0.1:{options['port']}/report/")
         self.stdout.write("")
         if not options["no_serve"]:
+            _start_worker()
             call_command("serve", port=options["port"])
+
+
+def _start_worker() -> tuple[threading.Event, threading.Thread]:
+    """Run the background jobs (estimations, linkage runs, reminders, alerts) in a thread of this
+    process, which is unsealed already: the demo is one command. A production instance runs
+    ``khronika worker`` as a service of its own (docs/operations.md); here jobs have no time limit,
+    which the worker sets with a signal only its main thread can receive. Setting the event it
+    returns stops the thread after the job in hand."""
+    from khronika.worker import jobs
+    from khronika.worker.loop import run_loop
+
+    jobs.discover()
+    jobs.requeue_interrupted()
+    poll = settings.KHRONIKA_WORKER_POLL_SECONDS
+    stop = threading.Event()
+    worker = threading.Thread(target=run_loop, args=(stop,), kwargs={"poll": poll, "batch": 100}, daemon=True)
+    worker.name = "demo-worker"
+    worker.start()
+    return stop, worker

@@ -8,20 +8,16 @@ control socket, so ``khronika unseal`` / ``seal`` / ``panic`` reach it too.
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
-import time
 from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, connections
 
 from khronika.worker import jobs
-
-logger = logging.getLogger("khronika.worker")
+from khronika.worker.loop import run_loop
 
 
 class Command(BaseCommand):
@@ -67,29 +63,7 @@ class Command(BaseCommand):
                         "check-in alerts run anyway."
                     )
                 self.stdout.flush()
-                self._loop(stop, poll=poll, batch=options["batch"], once=options["once"])
+                run_loop(stop, poll=poll, batch=options["batch"], once=options["once"])
         except VaultError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write("The Khronika worker has stopped.")
-
-    def _loop(self, stop: threading.Event, *, poll: float, batch: int, once: bool) -> None:
-        next_prune = 0.0
-        while not stop.is_set():
-            try:
-                jobs.schedule_periodic()  # reminders, escalations, check-in shredding: once per period
-                ran = jobs.run_due(limit=batch, should_stop=stop.is_set)
-                if ran == 0:  # idle: housekeeping
-                    jobs.requeue_interrupted()
-                    if time.monotonic() >= next_prune:
-                        jobs.prune()
-                        next_prune = time.monotonic() + 60
-            except DatabaseError as exc:
-                # The database restarted or was locked too long: say so plainly, reconnect, go on.
-                logger.error("The worker cannot reach the database (%s); trying again.", type(exc).__name__)
-                for connection in connections.all():
-                    connection.close()
-                ran = 0
-            if once and ran < batch:
-                return
-            if ran == 0:
-                stop.wait(poll)
