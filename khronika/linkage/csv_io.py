@@ -1,4 +1,5 @@
-"""The person CSV that ``khronika link dedupe`` reads and the cluster CSV it writes (docs/data-format.md).
+"""The person CSV that ``khronika link dedupe`` reads, the incident CSV of ``khronika link incidents``,
+and the cluster CSV both write (docs/data-format.md).
 
 Reading collects every bad row with its line number instead of stopping at the first, so the person
 who prepared the file can fix them all at once; the caller decides whether to skip them.
@@ -7,14 +8,15 @@ who prepared the file can fix them all at once; the caller decides whether to sk
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
 from khronika.linkage import normalise
-from khronika.linkage.types import ClusterAssignment, PersonRecord
+from khronika.linkage.types import ClusterAssignment, IncidentRecord, PersonRecord
 
 PERSON_COLUMNS = (
     "record_id",
@@ -28,8 +30,12 @@ PERSON_COLUMNS = (
     "town",
     "source",
 )
+INCIDENT_COLUMNS = ("record_id", "date", "region", "town", "act_types", "persons", "source")
+LIST_SEPARATOR = ";"
+"""Between the act-type codes, and between the person keys, of one cell."""
 CLUSTER_COLUMNS = ("record_id", "cluster_id", "match_probability")
 MAX_AGE = 120
+RecordT = TypeVar("RecordT", PersonRecord, IncidentRecord)
 
 
 class UnreadableFile(Exception):
@@ -44,13 +50,24 @@ class RowError:
 
 def read_persons(path: Path) -> tuple[list[PersonRecord], list[RowError]]:
     """Good rows as records, and one error per bad row (line numbers count the header as line 1)."""
-    records: list[PersonRecord] = []
+    return _read(path, PERSON_COLUMNS, _record)
+
+
+def read_incidents(path: Path) -> tuple[list[IncidentRecord], list[RowError]]:
+    """The incident CSV as ``read_persons`` reads the person CSV."""
+    return _read(path, INCIDENT_COLUMNS, _incident)
+
+
+def _read(
+    path: Path, columns: tuple[str, ...], make: Callable[[dict[str, str | None]], RecordT]
+) -> tuple[list[RecordT], list[RowError]]:
+    records: list[RecordT] = []
     errors: list[RowError] = []
     seen: set[str] = set()
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            missing = [column for column in PERSON_COLUMNS if column not in (reader.fieldnames or [])]
+            missing = [column for column in columns if column not in (reader.fieldnames or [])]
             if missing:
                 raise UnreadableFile(
                     _("The first line must name the columns; these are missing: %(columns)s.")
@@ -59,7 +76,7 @@ def read_persons(path: Path) -> tuple[list[PersonRecord], list[RowError]]:
             for row in reader:
                 line = reader.line_num
                 try:
-                    record = _record(row)
+                    record = make(row)
                 except ValueError as exc:
                     errors.append(RowError(line, str(exc)))
                     continue
@@ -79,13 +96,14 @@ def read_persons(path: Path) -> tuple[list[PersonRecord], list[RowError]]:
     return records, errors
 
 
-def _record(row: dict[str, str | None]) -> PersonRecord:
+def _cells(row: dict[str, str | None], columns: tuple[str, ...], dates: tuple[str, ...]) -> dict[str, str]:
+    """The row's cells, stripped, once the checks every CSV shares have passed."""
     if None in row:  # csv puts the cells beyond the header under the key None
         raise ValueError(_("The row has more cells than the header has columns."))
-    value = {column: (row.get(column) or "").strip() for column in PERSON_COLUMNS}
+    value = {column: (row.get(column) or "").strip() for column in columns}
     if not value["record_id"]:
         raise ValueError(_("record_id is empty."))
-    for column in ("birth_date", "incident_date"):
+    for column in dates:
         try:
             normalise.parse_partial_date(value[column])
         except ValueError:
@@ -93,6 +111,11 @@ def _record(row: dict[str, str | None]) -> PersonRecord:
                 _("%(column)s “%(value)s” is not a date written as YYYY, YYYY-MM or YYYY-MM-DD.")
                 % {"column": column, "value": value[column]}
             ) from None
+    return value
+
+
+def _record(row: dict[str, str | None]) -> PersonRecord:
+    value = _cells(row, PERSON_COLUMNS, ("birth_date", "incident_date"))
     age: int | None = None
     if value["age"]:
         if not value["age"].isdigit() or int(value["age"]) > MAX_AGE:
@@ -113,6 +136,42 @@ def _record(row: dict[str, str | None]) -> PersonRecord:
         town=value["town"],
         source=value["source"],
     )
+
+
+def _incident(row: dict[str, str | None]) -> IncidentRecord:
+    value = _cells(row, INCIDENT_COLUMNS, ("date",))
+    return IncidentRecord(
+        record_id=value["record_id"],
+        date=value["date"],
+        region=value["region"],
+        town=value["town"],
+        act_types=_split_list(value["act_types"]),
+        persons=_split_list(value["persons"]),
+        source=value["source"],
+    )
+
+
+def _split_list(cell: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()))
+
+
+def write_incidents(path: Path, records: Iterable[IncidentRecord]) -> None:
+    """Write records in the incident CSV format (used by tests and to export generated sets)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(INCIDENT_COLUMNS)
+        for r in records:
+            writer.writerow(
+                [
+                    r.record_id,
+                    r.date,
+                    r.region,
+                    r.town,
+                    LIST_SEPARATOR.join(r.act_types),
+                    LIST_SEPARATOR.join(r.persons),
+                    r.source,
+                ]
+            )
 
 
 def write_persons(path: Path, records: Iterable[PersonRecord]) -> None:

@@ -452,24 +452,31 @@ def _predict_and_cluster(linker: Linker, options: ModelOptions) -> tuple[pd.Data
 
 
 def _train(linker: Linker, options: ModelOptions) -> None:
-    """Unsupervised training: the prior, u by random pairs, m by EM in two blocked sessions.
+    """Unsupervised training: the prior, u by random pairs, m by EM in two blocked sessions."""
+    train(
+        linker,
+        options,
+        prior_rules=[
+            block_on("given_canon", "family_key", "birth_year"),
+            block_on("family_key", "birth_first", "birth_last"),
+        ],
+        em_rules=[block_on("given_canon", "family_key"), block_on("birth_first", "birth_last")],
+    )
 
-    On a list too small for a session to find pairs, Splink raises; the starting values of the
+
+def train(linker: Linker, options: ModelOptions, *, prior_rules: list[Any], em_rules: list[Any]) -> None:
+    """The prior from ``prior_rules``, u by random pairs, m by one EM session per rule of ``em_rules``.
+
+    On a list too small for a step to find pairs, Splink raises; the starting values of the
     comparisons (written for this domain) then stand, which the log says.
     """
     training = linker.training
     try:
-        training.estimate_probability_two_random_records_match(
-            [
-                block_on("given_canon", "family_key", "birth_year"),
-                block_on("family_key", "birth_first", "birth_last"),
-            ],
-            recall=0.6,
-        )
+        training.estimate_probability_two_random_records_match(prior_rules, recall=0.6)
     except Exception as exc:  # Splink raises plain exceptions when no pair matches the rule
         log.warning("The prior could not be estimated (%s); the default stands.", type(exc).__name__)
     training.estimate_u_using_random_sampling(max_pairs=1_000_000, seed=options.seed)
-    for rule in (block_on("given_canon", "family_key"), block_on("birth_first", "birth_last")):
+    for rule in em_rules:
         # An EM session takes the comparisons of its blocking rule out of the linker's settings while
         # it runs, and Splink does not put them back when the session raises: without this copy a
         # failed session would leave the model without its name comparison (found on short lists).

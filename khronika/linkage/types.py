@@ -36,6 +36,26 @@ class PersonRecord:
 
 
 @dataclass(frozen=True)
+class IncidentRecord:
+    """One report of an incident by one source, with the columns of the incident CSV (docs/data-format.md).
+
+    ``date`` is an ISO 8601 string that may hold only a year or a year and month; ``region`` and
+    ``town`` are written as for persons. ``act_types`` are act-type codes (``act_type`` vocabulary);
+    ``persons`` are keys that name the same person in every report (cluster ids of the person
+    linkage, or any such ids), never names. Here rather than in ``incident_model`` so that reading
+    the CSV need not load Splink.
+    """
+
+    record_id: str
+    date: str = ""
+    region: str = ""
+    town: str = ""
+    act_types: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class ClusterAssignment:
     """Which cluster (one presumed person) a record was put in, and how sure the model is.
 
