@@ -19,9 +19,11 @@ driver listens on the loopback address only, so no other machine can reach its b
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,10 +43,14 @@ _LOCAL_DIR_SETTING = "spark.local.dir"
 # The model's comparisons are written in DuckDB's SQL; these two functions are all of it that Spark
 # lacks. They are defined in each session under the DuckDB names, so the model stays one text for
 # both engines. Jaro-Winkler is jellyfish's, which gives DuckDB's values to the last bit (checked on
-# 301,002 pairs of the generator's name keys); the Scala one in Splink's jar computes Jaro's matching
-# window otherwise, and on 100,000 records a few pairs crossed a level's threshold differently, so
-# the clusters differed. Registered under Splink's Spark name too, for its own comparisons.
-_JARO_WINKLER_NAMES = ("jaro_winkler_similarity", "jaro_winkler")
+# 301,002 pairs of the generator's name keys): Spark's built-in ``jaro_winkler_similarity`` and the
+# Scala one in Splink's jar compute Jaro's matching window otherwise, and on 100,000 records a few pairs
+# crossed a level's cut differently, so the clusters differed. A built-in function cannot be replaced
+# by a session's own, so the model's SQL names ours (``settings_for``); Splink's Spark name
+# ``jaro_winkler`` (its own comparisons) is replaced too.
+_DUCKDB_JARO_WINKLER = "jaro_winkler_similarity("
+_JARO_WINKLER_UDF = "khronika_jaro_winkler"
+_JARO_WINKLER_NAMES = (_JARO_WINKLER_UDF, "jaro_winkler")
 _LIST_HAS_ANY = (
     "CREATE OR REPLACE TEMPORARY FUNCTION list_has_any(a ARRAY<STRING>, b ARRAY<STRING>) "
     "RETURNS BOOLEAN RETURN arrays_overlap(a, b)"
@@ -112,6 +118,8 @@ def start(options: ModelOptions) -> SparkSession:
     check()
     # Spark picks the address of the machine's network card unless told otherwise: loopback only.
     os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    # Spark's Python workers (our Jaro-Winkler) run this interpreter, with its libraries, not python3.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     # This variable would override spark.local.dir and send the working files to its folders.
     os.environ.pop("SPARK_LOCAL_DIRS", None)
     folder = tempfile.mkdtemp(prefix=_FOLDER_PREFIX, dir=memory_directory())  # mode 0700
@@ -216,4 +224,7 @@ def _drop_views(session: SparkSession) -> None:
 def settings_for(model: dict[str, Any], spark_api: SparkAPI) -> dict[str, Any]:
     """A trained model (``Linker.misc.save_model_to_json``) for Splink on Spark: the same m, u and
     rules; only the dialect changes."""
-    return model | {"sql_dialect": spark_api.sql_dialect.sql_dialect_str}
+    spark_model: dict[str, Any] = json.loads(
+        json.dumps(model).replace(_DUCKDB_JARO_WINKLER, f"{_JARO_WINKLER_UDF}(")
+    )
+    return spark_model | {"sql_dialect": spark_api.sql_dialect.sql_dialect_str}

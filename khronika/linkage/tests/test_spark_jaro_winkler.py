@@ -10,7 +10,7 @@ import duckdb
 
 from khronika.linkage.generator import generate
 from khronika.linkage.model import features
-from khronika.linkage.spark_backend import jaro_winkler_similarity
+from khronika.linkage.spark_backend import jaro_winkler_similarity, settings_for
 
 
 def test_it_equals_duckdbs_jaro_winkler_on_generated_name_keys():
@@ -27,3 +27,17 @@ def test_it_equals_duckdbs_jaro_winkler_on_generated_name_keys():
 
 def test_null_stays_null():
     assert jaro_winkler_similarity(None, "ivanov") is None
+
+
+def test_the_model_given_to_spark_calls_our_function_not_sparks_built_in():
+    class Dialect:
+        sql_dialect_str = "spark"
+
+    class Api:
+        sql_dialect = Dialect()
+
+    trained = {"comparisons": [{"sql_condition": "jaro_winkler_similarity(a_l, a_r) >= 0.9"}]}
+    spark_model = settings_for(trained, Api())
+    assert spark_model["comparisons"][0]["sql_condition"] == "khronika_jaro_winkler(a_l, a_r) >= 0.9"
+    assert spark_model["sql_dialect"] == "spark"
+    assert trained["comparisons"][0]["sql_condition"].startswith("jaro_winkler_similarity(")
