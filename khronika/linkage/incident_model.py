@@ -1,7 +1,7 @@
 """Incident linkage: the reports (victim, lawyer, channel, article) that describe one incident.
 
 The same stages as ``model`` (features → blocking → comparisons → training → prediction →
-clustering), on the same in-memory DuckDB that cannot spill to disk (``model._connection``: the
+clustering), on the same in-memory DuckDB that cannot spill to disk (``model.in_memory_connection``: the
 threat is the same, the data less so, since persons arrive as keys, not names). The date and place
 comparisons are the person model's; an incident adds act-type overlap, shared persons and the
 source. Two reports sharing a victim are strong evidence; two reports of the same day and town with
@@ -20,7 +20,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.comparison_creator import ComparisonCreator
 
 from khronika.linkage import model, normalise
-from khronika.linkage.model import ModelOptions, _level, _null
+from khronika.linkage.model import ModelOptions, level, null_level
 from khronika.linkage.types import ClusterAssignment, IncidentRecord, LinkageResult, UncertainPair
 
 __all__ = ["MIN_TRAINING_REPORTS", "IncidentRecord", "link_incidents"]
@@ -49,7 +49,7 @@ def link_incidents(records: Sequence[IncidentRecord], options: ModelOptions | No
         pairs, clusters = _run_splink(features(records), options)
     finally:
         normalise.forget()
-    return _with_refused_pairs(model._result(ids, pairs, clusters, options), pairs, options)
+    return _with_refused_pairs(model.result_for(ids, pairs, clusters, options), pairs, options)
 
 
 def _with_refused_pairs(result: LinkageResult, pairs: pd.DataFrame, options: ModelOptions) -> LinkageResult:
@@ -107,11 +107,11 @@ def _act_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="act_types",
         comparison_levels=[
-            _null("act_types_l IS NULL OR act_types_r IS NULL"),
-            _level(f"{_ACT_JACCARD} = 1", "same acts", 0.6, 0.08),
-            _level(f"{_ACT_JACCARD} >= 0.5", "most acts shared", 0.25, 0.05),
-            _level(f"{_ACT_JACCARD} > 0", "some acts shared", 0.1, 0.12),
-            _level("ELSE", "no act shared", 0.05, 0.75),
+            null_level("act_types_l IS NULL OR act_types_r IS NULL"),
+            level(f"{_ACT_JACCARD} = 1", "same acts", 0.6, 0.08),
+            level(f"{_ACT_JACCARD} >= 0.5", "most acts shared", 0.25, 0.05),
+            level(f"{_ACT_JACCARD} > 0", "some acts shared", 0.1, 0.12),
+            level("ELSE", "no act shared", 0.05, 0.75),
         ],
     )
 
@@ -126,9 +126,9 @@ def _person_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="persons",
         comparison_levels=[
-            _null("persons_l IS NULL OR persons_r IS NULL"),
-            _level("list_has_any(persons_l, persons_r)", "a person shared", 0.998, 0.0005) | _FIXED_M,
-            _level("ELSE", "different persons", 0.002, 0.9995) | _FIXED_M,
+            null_level("persons_l IS NULL OR persons_r IS NULL"),
+            level("list_has_any(persons_l, persons_r)", "a person shared", 0.998, 0.0005) | _FIXED_M,
+            level("ELSE", "different persons", 0.002, 0.9995) | _FIXED_M,
         ],
     )
 
@@ -138,20 +138,20 @@ def _source_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="source",
         comparison_levels=[
-            _null("source_l IS NULL OR source_r IS NULL"),
-            _level("source_l = source_r", "same source", 0.03, 0.15),
-            _level("ELSE", "different sources", 0.97, 0.85),
+            null_level("source_l IS NULL OR source_r IS NULL"),
+            level("source_l = source_r", "same source", 0.03, 0.15),
+            level("ELSE", "different sources", 0.97, 0.85),
         ],
     )
 
 
 def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     """Date and place as the person model compares them, with starting values for incidents."""
-    date = model._range_comparison("incident", DATE_WINDOWS).configure(
+    date = model.range_comparison("incident", DATE_WINDOWS).configure(
         m_probabilities=[0.6, 0.2, 0.15, 0.03, 0.02],
         u_probabilities=[0.0005, 0.01, 0.003, 0.01, 0.9765],
     )
-    place = model._place_comparison().configure(
+    place = model.place_comparison().configure(
         m_probabilities=[0.75, 0.2, 0.03, 0.02], u_probabilities=[0.01, 0.02, 0.03, 0.94]
     )
     return [date, place, _act_comparison(), _person_comparison(), _source_comparison()]
@@ -170,7 +170,7 @@ def _blocks() -> list[Any]:
 
 
 def _run_splink(frame: pd.DataFrame, options: ModelOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
-    connection = model._connection(options)
+    connection = model.in_memory_connection(options)
     try:
         settings = SettingsCreator(
             link_type="dedupe_only",

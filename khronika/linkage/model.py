@@ -79,7 +79,7 @@ def link(records: Sequence[PersonRecord], options: ModelOptions | None = None) -
         pairs, clusters = _run_splink(frame, options)
     finally:
         normalise.forget()
-    return _result(ids, pairs, clusters, options)
+    return result_for(ids, pairs, clusters, options)
 
 
 def _synthetic_strangers(count: int, seed: int) -> list[PersonRecord]:
@@ -87,7 +87,7 @@ def _synthetic_strangers(count: int, seed: int) -> list[PersonRecord]:
 
     Unsupervised training needs a population: on a list of a few dozen records EM has too few pairs
     to learn from, and the prior can come out as 0. Generated people (``generator``) give it one;
-    ``_result`` keeps only the caller's records and their pairs.
+    ``result_for`` keeps only the caller's records and their pairs.
     """
     if count >= MIN_TRAINING_RECORDS:
         return []
@@ -147,16 +147,19 @@ def features(records: Sequence[PersonRecord]) -> pd.DataFrame:
 # Comparisons ------------------------------------------------------------------------------------
 
 
-def _level(sql: str, label: str, m: float | None = None, u: float | None = None) -> dict[str, Any]:
-    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+def level(sql: str, label: str, m: float | None = None, u: float | None = None) -> dict[str, Any]:
+    """One comparison level (Splink's dict form), with starting m and u where given; shared with
+    ``incident_model``, as are ``null_level``, ``range_comparison``, ``place_comparison``,
+    ``in_memory_connection``, ``train`` and ``result_for``."""
+    entry: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
     if m is not None:
-        level["m_probability"] = m
+        entry["m_probability"] = m
     if u is not None:
-        level["u_probability"] = u
-    return level
+        entry["u_probability"] = u
+    return entry
 
 
-def _null(sql: str) -> dict[str, Any]:
+def null_level(sql: str) -> dict[str, Any]:
     return {"sql_condition": sql, "label_for_charts": "missing", "is_null_level": True}
 
 
@@ -173,40 +176,39 @@ def _name_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
-            _null(
+            null_level(
                 "(family_key_l IS NULL OR family_key_r IS NULL)"
                 " AND (given_key_l IS NULL OR given_key_r IS NULL)"
             ),
-            _level(f"family_key_l = family_key_r AND {_GIVEN_AGREE}", "both agree", 0.7, 0.00001)
-            | _TF_FAMILY,
-            _level(
+            level(f"family_key_l = family_key_r AND {_GIVEN_AGREE}", "both agree", 0.7, 0.00001) | _TF_FAMILY,
+            level(
                 "given_key_l = family_key_r AND family_key_l = given_key_r", "swapped order", 0.05, 0.000001
             ),
-            _level(
+            level(
                 f"family_key_l = family_key_r AND {_GIVEN_CLOSE}", "family agrees, given close", 0.08, 0.0001
             ),
-            _level(f"{_FAMILY_CLOSE} AND ({_GIVEN_AGREE} OR {_GIVEN_CLOSE})", "both close", 0.08, 0.0002),
-            _level(
+            level(f"{_FAMILY_CLOSE} AND ({_GIVEN_AGREE} OR {_GIVEN_CLOSE})", "both close", 0.08, 0.0002),
+            level(
                 "family_key_l = family_key_r AND (given_key_l IS NULL OR given_key_r IS NULL)",
                 "family agrees, one given missing",
                 0.02,
                 0.001,
             ),
-            _level(
+            level(
                 f"{_GIVEN_AGREE} AND (family_key_l IS NULL OR family_key_r IS NULL)",
                 "given agrees, one family missing",
                 0.02,
                 0.01,
             ),
-            _level(
+            level(
                 "(family_key_l IS NULL AND given_key_l = family_key_r)"
                 " OR (family_key_r IS NULL AND given_key_r = family_key_l)",
                 "one name only, the other's family name",
                 0.02,
                 0.001,
             ),
-            _level("family_key_l = family_key_r", "family agrees only", 0.02, 0.003),
-            _level("ELSE", "different", 0.03, 0.98) | {"fix_m_probability": True},
+            level("family_key_l = family_key_r", "family agrees only", 0.02, 0.003),
+            level("ELSE", "different", 0.03, 0.98) | {"fix_m_probability": True},
         ],
     )
 
@@ -215,52 +217,52 @@ def _patronymic_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="patronymic",
         comparison_levels=[
-            _null("patronymic_key_l IS NULL OR patronymic_key_r IS NULL"),
-            _level("patronymic_key_l = patronymic_key_r", "same", 0.85, 0.01),
-            _level(f"{_JW}(patronymic_key_l, patronymic_key_r) >= 0.88", "close", 0.1, 0.01),
-            _level("ELSE", "different", 0.05, 0.98),
+            null_level("patronymic_key_l IS NULL OR patronymic_key_r IS NULL"),
+            level("patronymic_key_l = patronymic_key_r", "same", 0.85, 0.01),
+            level(f"{_JW}(patronymic_key_l, patronymic_key_r) >= 0.88", "close", 0.1, 0.01),
+            level("ELSE", "different", 0.05, 0.98),
         ],
     )
 
 
-def _range_comparison(name: str, window_days: Sequence[int]) -> cl.CustomComparison:
+def range_comparison(name: str, window_days: Sequence[int]) -> cl.CustomComparison:
     """Two day ranges: the same day, overlapping ranges (precision allowing), then within each window."""
     first, last = f"{name}_first", f"{name}_last"
     gap = (
         f"greatest({first}_l - {last}_r, {first}_r - {last}_l, 0)"  # days between the ranges, 0 if they meet
     )
-    same_day = _level(f"{first}_l = {first}_r AND {last}_l = {last}_r AND {first}_l = {last}_l", "same day")
+    same_day = level(f"{first}_l = {first}_r AND {last}_l = {last}_r AND {first}_l = {last}_l", "same day")
     if name == "birth":  # the same condition, on the column the adjustment counts
-        same_day = _level("birth_exact_l = birth_exact_r", "same day") | {
+        same_day = level("birth_exact_l = birth_exact_r", "same day") | {
             "tf_adjustment_column": "birth_exact",
             "tf_adjustment_weight": 1.0,
         }
     levels: list[Any] = [
-        _null(f"{first}_l IS NULL OR {first}_r IS NULL"),
+        null_level(f"{first}_l IS NULL OR {first}_r IS NULL"),
         same_day,
-        _level(f"{gap} = 0", "ranges overlap"),
+        level(f"{gap} = 0", "ranges overlap"),
     ]
-    levels += [_level(f"{gap} <= {days}", f"within {days} days") for days in window_days]
-    levels.append(_level("ELSE", "far apart"))
+    levels += [level(f"{gap} <= {days}", f"within {days} days") for days in window_days]
+    levels.append(level("ELSE", "far apart"))
     return cl.CustomComparison(output_column_name=name, comparison_levels=levels)
 
 
-def _place_comparison() -> cl.CustomComparison:
+def place_comparison() -> cl.CustomComparison:
     """Town within region: the same town, or the same region when a town is missing or unlisted."""
     return cl.CustomComparison(
         output_column_name="place",
         comparison_levels=[
-            _null(
+            null_level(
                 "(region_code_l IS NULL OR region_code_r IS NULL)"
                 " AND (town_key_l IS NULL OR town_key_r IS NULL)"
             ),
-            _level("town_key_l = town_key_r", "same town"),
-            _level(
+            level("town_key_l = town_key_r", "same town"),
+            level(
                 "region_code_l = region_code_r AND (town_key_l IS NULL OR town_key_r IS NULL)",
                 "same region, one town missing",
             ),
-            _level("region_code_l = region_code_r", "same region, towns differ"),
-            _level("ELSE", "different"),
+            level("region_code_l = region_code_r", "same region, towns differ"),
+            level("ELSE", "different"),
         ],
     )
 
@@ -270,9 +272,9 @@ def comparisons(frame: pd.DataFrame) -> list[cl.CustomComparison | cl.JaroWinkle
     result: list[cl.CustomComparison | cl.JaroWinklerAtThresholds] = [
         _name_comparison(),
         _patronymic_comparison(),
-        _range_comparison("birth", [366, 1830]),
-        _range_comparison("incident", [31, 366]),
-        _place_comparison(),
+        range_comparison("birth", [366, 1830]),
+        range_comparison("incident", [31, 366]),
+        place_comparison(),
     ]
     for column in sorted(c for c in frame.columns if c.startswith("id_")):
         result.append(cl.JaroWinklerAtThresholds(column, [0.95, 0.8]))
@@ -386,7 +388,7 @@ def _identifier_blocks(frame: pd.DataFrame) -> list[Any]:
     return rules
 
 
-def _connection(options: ModelOptions) -> duckdb.DuckDBPyConnection:
+def in_memory_connection(options: ModelOptions) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that cannot spill to disk (see the module docstring for the threat)."""
     connection = duckdb.connect(":memory:")
     connection.execute("SET temp_directory = ''")
@@ -404,7 +406,7 @@ def _checked_size(size: str) -> str:
 
 
 def _run_splink(frame: pd.DataFrame, options: ModelOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
-    connection = _connection(options)
+    connection = in_memory_connection(options)
     try:
         settings = SettingsCreator(
             link_type="dedupe_only",
@@ -490,7 +492,7 @@ def train(linker: Linker, options: ModelOptions, *, prior_rules: list[Any], em_r
             log.warning("An EM session was skipped (%s); starting values stand.", type(exc).__name__)
 
 
-def _result(
+def result_for(
     ids: list[str], pairs: pd.DataFrame, clusters: pd.DataFrame, options: ModelOptions
 ) -> LinkageResult:
     """Assignments for the caller's records (cluster id: the record_id of its first member in

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from khronika.linkage.generator import generate
-from khronika.linkage.model import ModelOptions, _connection, link
+from khronika.linkage.model import ModelOptions, in_memory_connection, link
 
 
 def _all_files(folder: Path) -> set[Path]:
@@ -20,7 +20,7 @@ def _all_files(folder: Path) -> set[Path]:
 
 
 def test_the_database_cannot_spill_to_disk():
-    connection = _connection(ModelOptions(memory_limit="512MB"))
+    connection = in_memory_connection(ModelOptions(memory_limit="512MB"))
     try:
         settings = dict(
             connection.execute(
@@ -36,7 +36,7 @@ def test_the_database_cannot_spill_to_disk():
 def test_a_query_too_big_for_memory_fails_instead_of_spilling(tmp_path, monkeypatch):
     """With DuckDB's defaults this sort would write a .tmp folder in the working directory."""
     monkeypatch.chdir(tmp_path)
-    connection = _connection(ModelOptions(memory_limit="30MB", threads=1))
+    connection = in_memory_connection(ModelOptions(memory_limit="30MB", threads=1))
     try:
         with pytest.raises(duckdb.OutOfMemoryException):
             connection.execute(

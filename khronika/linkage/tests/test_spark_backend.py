@@ -45,8 +45,8 @@ def test_spark_gives_the_clusters_and_probabilities_of_duckdb(spark_session):
     duck_pairs, duck_clusters = model._run_splink(frame, ModelOptions())
     spark_pairs, spark_clusters = model._run_splink(frame, SPARK)
 
-    duck = model._result(ids, duck_pairs, duck_clusters, ModelOptions())
-    spark = model._result(ids, spark_pairs, spark_clusters, SPARK)
+    duck = model.result_for(ids, duck_pairs, duck_clusters, ModelOptions())
+    spark = model.result_for(ids, spark_pairs, spark_clusters, SPARK)
     assert _partition(spark) == _partition(duck)
     assert len(_partition(duck)) < len(records)  # the set holds true duplicates that were joined
     assert spark.assignments == duck.assignments
