@@ -1,7 +1,8 @@
-"""The linkage app's worker job: one run of the model over one compartment.
+"""The linkage app's worker job: one run of the model over the persons or incidents of one compartment.
 
-``needs_vault``: it decrypts the persons it compares, so while the instance is sealed it waits instead
-of failing. Idempotent (``instance.run``): a finished run is left alone; a rerun updates its own links.
+``needs_vault``: a person run decrypts the persons it compares, so while the instance is sealed it waits
+instead of failing (an incident run reads coded fields only, but one kind of job keeps the queue simple).
+Idempotent (``instance.run``): a finished run is left alone; a rerun updates its own links.
 """
 
 from __future__ import annotations

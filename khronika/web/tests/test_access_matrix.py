@@ -28,7 +28,7 @@ from khronika.aid.tests.factories import (
 from khronika.estimation.tests.factories import estimate_in
 from khronika.intake.sanitize import CleanFile
 from khronika.intake.services import Upload, submit
-from khronika.linkage.tests.factories import link_in
+from khronika.linkage.tests.factories import incident_link_in, link_in
 from khronika.monitoring.models import Feed, ImportReport
 from khronika.monitoring.tests.factories import candidate_in
 from khronika.publishing.models import Release
@@ -173,6 +173,15 @@ RULES: dict[str, Rule] = {
     "linkage:merges": Rule(capability=Capability.EDIT_RECORDS),
     "linkage:undo": Rule(method="post", capability=Capability.EDIT_RECORDS, record="person link"),
     "linkage:run_start": Rule(method="post", capability=Capability.MANAGE_USERS),
+    "linkage:incident_review": Rule(capability=Capability.EDIT_RECORDS),
+    "linkage:incident_decide": Rule(
+        method="post", capability=Capability.EDIT_RECORDS, record="incident link"
+    ),
+    "linkage:incident_reveal": Rule(
+        method="post", capability=Capability.REVEAL_IDENTITY, record="incident link"
+    ),
+    "linkage:incident_merges": Rule(capability=Capability.EDIT_RECORDS),
+    "linkage:incident_undo": Rule(method="post", capability=Capability.EDIT_RECORDS, record="incident link"),
     "estimation:overview": Rule(capability=Capability.EXPORT),
     "estimation:run": Rule(method="post", capability=Capability.EXPORT),
     "estimation:publish": Rule(method="post", capability=Capability.MANAGE_USERS, record="estimate"),
@@ -196,13 +205,14 @@ RECORD_KWARGS = {
     "import report": "report_id",
     "safety entry": "entry_id",
     "person link": "link_id",
+    "incident link": "link_id",
     "estimate": "estimate_id",
 }
 # Staff accounts and alerts are not in compartments: who may manage them is decided by capability alone.
 COMPARTMENTED = {"incident", "person", "evidence", "case", "task", "intervention", "event", "inquiry"}
 COMPARTMENTED |= {"candidate"}  # a monitoring candidate is in its article's compartment
 COMPARTMENTED |= {"feed", "import report"}  # monitoring feeds and import reports have a compartment
-COMPARTMENTED |= {"person link"}  # a linkage pair joins two persons of one compartment
+COMPARTMENTED |= {"person link", "incident link"}  # a linkage pair joins two records of one compartment
 COMPARTMENTED |= {"estimate"}  # an estimate is made from its run's compartments
 # Aid cases are reached by membership (khronika/aid/access.py): each role sits on the inside case as this.
 CASE_ROLES = {Role.LAWYER: "lawyer", Role.PSYCHOLOGIST: "psychologist", Role.EVACUATION: "evacuation"}
@@ -248,6 +258,7 @@ def records(team):
             "feed": Feed.objects.create(compartment=compartment, url="https://feeds.example.invalid/rss"),
             "import report": ImportReport.objects.create(compartment=compartment, kind="html"),
             "person link": link_in(compartment),
+            "incident link": incident_link_in(compartment),
             "estimate": estimate_in(compartment),
         }
 
