@@ -36,13 +36,15 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 
 from khronika.estimation.histories import CaptureHistories, EstimationRefused, check
 
-Term = tuple[int, int]
+Term = tuple[int, ...]
+"""The lists (by position) an interaction joins: two for the models searched here; three as well for
+the models ``averaging`` compares."""
 CRITERIA = ("bic", "aic")
 MAX_LISTS = 6
 """Beyond six lists the two-way models alone number 2**21 and the stepwise path is unreliable."""
 EXHAUSTIVE_UP_TO = 4
 _CHI2_95 = float(stats.chi2.ppf(0.95, 1))
-_UNBOUNDED_FACTOR = 1000.0
+UNBOUNDED_FACTOR = 1000.0
 """An upper limit beyond a thousand times the documented count is reported as no upper limit."""
 
 
@@ -69,9 +71,28 @@ class LoglinearResult:
 
     @property
     def model(self) -> str:
-        """The model in the usual notation: main effects, then two-list interactions."""
-        named = [f"{self.lists[a]}*{self.lists[b]}" for a, b in self.terms]
-        return " + ".join(named) if named else "independence"
+        """The model in the usual notation (``model_name``)."""
+        return model_name(self.lists, self.terms)
+
+
+def model_name(lists: Sequence[str], terms: Sequence[Term]) -> str:
+    """A model in the usual notation: its interactions, as ``A*B + B*C*D``, or "independence"."""
+    named = ["*".join(lists[index] for index in term) for term in sorted(terms, key=lambda t: (len(t), t))]
+    return " + ".join(named) if named else "independence"
+
+
+def refuse_too_many_lists(width: int) -> None:
+    """Refuse a table of more lists than any search here can cover."""
+    if width > MAX_LISTS:
+        raise EstimationRefused(
+            "too_many_lists",
+            _(
+                "Log-linear models are searched for up to %(maximum)s lists; this table has %(found)s. "
+                "Merge similar sources or use the latent-class model."
+            ),
+            maximum=MAX_LISTS,
+            found=width,
+        )
 
 
 @dataclass(frozen=True)
@@ -90,32 +111,66 @@ def estimate(histories: CaptureHistories, criterion: str = "bic") -> LoglinearRe
         raise ValueError(f"criterion must be one of {CRITERIA}")
     check(histories)
     width = len(histories.lists)
-    if width > MAX_LISTS:
-        raise EstimationRefused(
-            "too_many_lists",
-            _(
-                "Log-linear models are searched for up to %(maximum)s lists; this table has %(found)s. "
-                "Merge similar sources or use the latent-class model."
-            ),
-            maximum=MAX_LISTS,
-            found=width,
-        )
+    refuse_too_many_lists(width)
     patterns, counts = histories.full_table()
-    fitter = _Fitter(patterns, counts)
+    fitter = Fitter(patterns, counts)
     if width <= EXHAUSTIVE_UP_TO:
         fits = [fitter.fit(terms) for terms in _all_two_way(width)]
         compared = [fit for fit in fits if fit is not None]
         search = "all"
     else:
-        compared = _stepwise(fitter, width, criterion)
+        compared = stepwise(fitter, width, criterion)
         search = "stepwise"
     if not compared:
         raise EstimationRefused(
             "no_model", _("No log-linear model could be fitted to this table. Check the linkage.")
         )
     best = min(compared, key=lambda fit: (getattr(fit, criterion), len(fit.terms)))
+    return _result(histories, patterns, counts, best, criterion, search, len(compared))
+
+
+def fit(
+    histories: CaptureHistories, terms: Iterable[tuple[str, str]], criterion: str = "bic"
+) -> LoglinearResult:
+    """Fit the one model with main effects and the two-list ``terms`` (pairs of list names) given.
+
+    For a model chosen before looking at this table: the model a publication names, to reproduce its
+    figure (the classic tables in docs/estimation.md), or one the analyst can justify from how the
+    lists were made (a known referral route). No search, so ``models_compared`` is 1; ``criterion``
+    only says which value to report. The table is checked as for ``estimate``; a term naming an unknown
+    list is a ValueError, and a model with a term for two lists that share no case is refused (it has
+    no finite estimate).
+    """
+    if criterion not in CRITERIA:
+        raise ValueError(f"criterion must be one of {CRITERIA}")
+    check(histories)
+    index = {name: position for position, name in enumerate(histories.lists)}
+    wanted: set[Term] = set()
+    for first, second in terms:
+        if first not in index or second not in index or first == second:
+            raise ValueError(f"a term needs two different lists of this table: {first!r}, {second!r}")
+        a, b = sorted((index[first], index[second]))
+        wanted.add((a, b))
+    patterns, counts = histories.full_table()
+    chosen = Fitter(patterns, counts).fit(tuple(sorted(wanted)))
+    if chosen is None:
+        raise EstimationRefused(
+            "no_model",
+            _("This log-linear model cannot be fitted to this table: two of its lists share no case."),
+        )
+    return _result(histories, patterns, counts, chosen, criterion, "given", 1)
+
+
+def _result(
+    histories: CaptureHistories,
+    patterns: npt.NDArray[np.int8],
+    counts: npt.NDArray[np.float64],
+    best: _Fit,
+    criterion: str,
+    search: str,
+    compared: int,
+) -> LoglinearResult:
     lower, upper = _profile_interval(patterns, counts, best, histories.documented)
-    cells = len(counts)
     return LoglinearResult(
         lists=histories.lists,
         documented=histories.documented,
@@ -126,9 +181,9 @@ def estimate(histories: CaptureHistories, criterion: str = "bic") -> LoglinearRe
         criterion=criterion,
         criterion_value=float(getattr(best, criterion)),
         deviance=best.deviance,
-        residual_df=cells - (1 + width + len(best.terms)),
+        residual_df=len(counts) - (1 + len(histories.lists) + len(best.terms)),
         search=search,
-        models_compared=len(compared),
+        models_compared=compared,
     )
 
 
@@ -140,11 +195,11 @@ def _all_two_way(width: int) -> Iterable[tuple[Term, ...]]:
 
 def _design(patterns: npt.NDArray[np.int8], terms: Sequence[Term]) -> npt.NDArray[np.float64]:
     columns = [np.ones(len(patterns)), *patterns.T.astype(float)]
-    columns += [patterns[:, a].astype(float) * patterns[:, b] for a, b in terms]
+    columns += [patterns[:, list(term)].all(axis=1).astype(float) for term in terms]
     return np.column_stack(columns)
 
 
-class _Fitter:
+class Fitter:
     """Fits models to one table, remembering each so the stepwise search never refits one."""
 
     def __init__(self, patterns: npt.NDArray[np.int8], counts: npt.NDArray[np.float64]) -> None:
@@ -164,8 +219,8 @@ class _Fitter:
         return self.cache[terms]
 
     def _fit(self, terms: tuple[Term, ...]) -> _Fit | None:
-        for a, b in terms:
-            if self.counts[(self.patterns[:, a] == 1) & (self.patterns[:, b] == 1)].sum() == 0:
+        for term in terms:
+            if self.counts[self.patterns[:, list(term)].all(axis=1)].sum() == 0:
                 return None
         design = _design(self.patterns, terms)
         result = _glm(self.counts, design)
@@ -209,7 +264,7 @@ def _glm(
     return params, mu
 
 
-def _stepwise(fitter: _Fitter, width: int, criterion: str) -> list[_Fit]:
+def stepwise(fitter: Fitter, width: int, criterion: str) -> list[_Fit]:
     """Add or drop one two-way term at a time while the criterion improves; every fit is compared."""
     pairs = list(itertools.combinations(range(width), 2))
     current = fitter.fit(())
@@ -227,50 +282,118 @@ def _stepwise(fitter: _Fitter, width: int, criterion: str) -> list[_Fit]:
     return [fit for fit in fitter.cache.values() if fit is not None]
 
 
-def _profile_interval(
-    patterns: npt.NDArray[np.int8], counts: npt.NDArray[np.float64], best: _Fit, documented: int
-) -> tuple[float, float | None]:
-    """Cormack's profile-likelihood interval for the total N under the chosen model.
+class ProfileLikelihood:
+    """The log-likelihood of the unrecorded count z = N - documented under one fitted model.
 
-    The log-likelihood of N is the Poisson log-likelihood of the full table with the missing cell
-    set to z = N - documented, maximized over the model, plus log N! - N log N + N (which turns the
-    Poisson into the multinomial likelihood of the documented cells given N).
+    It is the Poisson log-likelihood of the full table with the missing cell set to z, maximized over
+    the model's other parameters, plus log N! - N log N + N (which turns the Poisson into the
+    multinomial likelihood of the documented cells given N). ``z_peak`` is where it is highest;
+    ``signed_root`` is the signed square root of twice the drop from there, which Cormack's interval
+    (``interval``) and the model-averaged interval (``averaging``) both read.
     """
-    full_design = _design(np.vstack([np.zeros((1, patterns.shape[1]), np.int8), patterns]), best.terms)
-    start = best.params
 
-    def loglik(z: float) -> float:
-        table = np.concatenate([[z], counts])
-        result = _glm(table, full_design, start)
+    def __init__(
+        self, patterns: npt.NDArray[np.int8], counts: npt.NDArray[np.float64], fit: _Fit, documented: int
+    ) -> None:
+        self.counts = counts
+        self.documented = documented
+        self.design = _design(np.vstack([np.zeros((1, patterns.shape[1]), np.int8), patterns]), fit.terms)
+        self.start = fit.params
+        z_hat = max(math.exp(fit.params[0]), 1e-6)
+        peak = optimize.minimize_scalar(
+            lambda log_z: -self(math.exp(log_z)),
+            bounds=(math.log(z_hat) - 3, math.log(z_hat) + 3),
+            method="bounded",
+            options={"xatol": 1e-6},
+        )
+        self.z_peak = math.exp(float(peak.x))
+        self.peak = -float(peak.fun)
+
+    def __call__(self, z: float) -> float:
+        table = np.concatenate([[z], self.counts])
+        # statsmodels takes over where Newton's method gives up: a table whose fit runs to the edge
+        # of the parameter space (a cell fitted as empty) is rare, and there it is the safer fitter.
+        result = _newton(table, self.design, self.start) or _glm(table, self.design, self.start)
         if result is None:
             return -math.inf
         _params, mu = result
-        total = documented + z
+        total = self.documented + z
         poisson = np.sum(special.xlogy(table, mu) - mu - special.gammaln(table + 1))
-        return float(poisson + special.gammaln(total + 1) - total * math.log(total) + total)
+        value = float(poisson + special.gammaln(total + 1) - total * math.log(total) + total)
+        return value if math.isfinite(value) else -math.inf
 
-    z_hat = max(math.exp(best.params[0]), 1e-6)
-    peak = optimize.minimize_scalar(
-        lambda log_z: -loglik(math.exp(log_z)),
-        bounds=(math.log(z_hat) - 3, math.log(z_hat) + 3),
-        method="bounded",
-        options={"xatol": 1e-6},
-    )
-    z_peak = math.exp(float(peak.x))
-    cutoff = -float(peak.fun) - _CHI2_95 / 2
+    def signed_root(self, z: float) -> float:
+        """Positive below the peak, negative above; its square is the likelihood-ratio statistic."""
+        drop = max(self.peak - self(z), 0.0)
+        return math.copysign(math.sqrt(2 * drop), self.z_peak - z)
 
-    def above(z: float) -> float:
-        return loglik(z) - cutoff
+    def interval(self) -> tuple[float, float | None]:
+        """Cormack's 95% interval for the total N; no upper limit when the likelihood never falls far
+        enough below ``UNBOUNDED_FACTOR`` times the documented count."""
+        cutoff = self.peak - _CHI2_95 / 2
 
-    low_end = 1e-6
-    lower = documented + (low_end if above(low_end) >= 0 else _root(above, low_end, z_peak))
-    high = z_peak * 2 + 10
-    limit = _UNBOUNDED_FACTOR * documented
-    while above(high) > 0:
-        if high > limit:
-            return lower, None
-        high *= 2
-    return lower, documented + _root(above, z_peak, high)
+        def above(z: float) -> float:
+            return self(z) - cutoff
+
+        low_end = 1e-6
+        documented = self.documented
+        lower = documented + (low_end if above(low_end) >= 0 else _root(above, low_end, self.z_peak))
+        high = self.z_peak * 2 + 10
+        while above(high) > 0:
+            if high > UNBOUNDED_FACTOR * documented:
+                return lower, None
+            high *= 2
+        return lower, documented + _root(above, self.z_peak, high)
+
+
+def _profile_interval(
+    patterns: npt.NDArray[np.int8], counts: npt.NDArray[np.float64], best: _Fit, documented: int
+) -> tuple[float, float | None]:
+    """Cormack's (1992) profile-likelihood interval for the total N under the chosen model."""
+    return ProfileLikelihood(patterns, counts, best, documented).interval()
+
+
+def _newton(
+    counts: npt.NDArray[np.float64], design: npt.NDArray[np.float64], start: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+    """The Poisson log-linear fit by Newton's method from ``start``, or None if it does not converge.
+
+    Written here rather than calling statsmodels (as the model search does, ``_glm``): a profile is
+    hundreds of fits of one small table (at most 64 cells) from a nearby start, where statsmodels'
+    set-up per call costs twenty times the arithmetic; the model-averaged interval needs thousands.
+    Steps are halved while they lower the likelihood, so a poor start cannot diverge.
+    """
+    params = np.array(start, dtype=float)
+    eta = design @ params
+    if not np.all(np.isfinite(eta)) or eta.max() > 700:
+        return None
+    mu = np.exp(eta)
+    current = float(np.sum(counts * eta - mu))
+    for _iteration in range(100):
+        gradient = design.T @ (counts - mu)
+        hessian = design.T @ (design * mu[:, None])
+        try:
+            step = np.linalg.solve(hessian, gradient)
+        except np.linalg.LinAlgError:
+            # A parameter heading to minus infinity (a list whose cases all sit in cells the model
+            # fits as empty) makes the Hessian singular: the least-squares step still climbs.
+            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+        # Half the Newton decrement is what the full step would still gain: converged when that is
+        # nothing in the log-likelihood's last digits.
+        if float(gradient @ step) < 1e-10:
+            return params, mu
+        for _halving in range(30):
+            trial = params + step
+            eta = design @ trial
+            if np.all(np.isfinite(eta)) and eta.max() < 700:
+                value = float(np.sum(counts * eta - np.exp(eta)))
+                if value >= current:
+                    break
+            step = step / 2
+        else:
+            return None
+        params, current, mu = trial, value, np.exp(eta)
+    return None
 
 
 def _root(function: Callable[[float], float], low: float, high: float) -> float:
