@@ -137,6 +137,7 @@ class Estimate(models.Model):
     """
 
     class Method(models.TextChoices):
+        AVERAGED = "averaged", _("log-linear, averaged over models")
         LOGLINEAR = "loglinear", _("log-linear model")
         LCMCR = "lcmcr", _("latent classes (LCMCR)")
 

@@ -19,12 +19,13 @@ def test_json_holds_one_result_per_method_with_estimate_and_interval(kosovo_path
     printed = run(kosovo_path, "--json", "--seed", 7, "--iterations", 2000, "--chains", 2)
 
     outcome = json.loads(printed)
-    assert [result["method"] for result in outcome["results"]] == ["loglinear", "lcmcr"]
+    assert [result["method"] for result in outcome["results"]] == ["averaged", "loglinear", "lcmcr"]
     for result in outcome["results"]:
         assert {"method", "estimate", "lower", "upper", "model", "diagnostics"} <= result.keys()
         assert result["lower"] <= result["estimate"] <= result["upper"]
-    assert outcome["results"][0]["estimate"] == pytest.approx(14_342, abs=0.5)
-    assert {"rhat", "ess", "seed"} <= outcome["results"][1]["diagnostics"].keys()
+    assert outcome["results"][1]["estimate"] == pytest.approx(14_342, abs=0.5)
+    assert {"rhat", "ess", "seed"} <= outcome["results"][2]["diagnostics"].keys()
+    assert outcome["results"][0]["diagnostics"]["models_averaged"] > 1
     assert outcome["documented"] == 4_400
 
 

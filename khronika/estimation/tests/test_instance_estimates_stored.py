@@ -26,7 +26,7 @@ def test_a_run_stores_each_methods_estimate_with_its_interval(team, sources, vic
     outcome = instance.run(team.analyst, [team.home.id], iterations=1000, chains=2)
 
     overall = {e.method: e for e in outcome.estimates if e.dimension == "all"}
-    assert set(overall) == {"loglinear", "lcmcr"}
+    assert set(overall) == {"averaged", "loglinear", "lcmcr"}
     for estimate in overall.values():
         assert estimate.documented == 60 and estimate.on_several_lists == 18
         assert estimate.lists == ["lawyer", "media-outlet", "victim"]

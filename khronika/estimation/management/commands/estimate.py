@@ -1,4 +1,4 @@
-"""``khronika estimate HISTORIES.csv [--method loglinear|lcmcr|all] [--json]``.
+"""``khronika estimate HISTORIES.csv [--method averaged|loglinear|lcmcr|all] [--json]``.
 
 Reads a capture-history table (one 0/1 column per list, named as the user likes, and ``count``) and
 prints, per method, the estimated total, its 95% interval, the model and diagnostics. It touches no
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("histories", help="CSV: one 0/1 column per list and a 'count' column")
-        parser.add_argument("--method", choices=("loglinear", "lcmcr", "all"), default="all")
+        parser.add_argument("--method", choices=("averaged", "loglinear", "lcmcr", "all"), default="all")
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
         parser.add_argument(
             "--criterion", choices=("bic", "aic"), default="bic", help="log-linear model choice"
