@@ -94,18 +94,12 @@ def estimate(histories: CaptureHistories) -> AveragedResult:
         for weight, fit in kept
     ]
     documented = histories.documented
-    lower = _mata_quantile(profiles, documented, TAIL)
-    upper = _mata_quantile(profiles, documented, 1 - TAIL)
     point = _mata_quantile(profiles, documented, 0.5)
-    assert lower is not None  # the averaged tail area reaches 2.5% before any of the models' peaks
     if point is None:  # the plausible models put the total beyond a thousand times the documented
-        raise EstimationRefused(
-            "no_upper_limit",
-            _(
-                "The log-linear models that fit this table put the total beyond any sensible number: "
-                "the lists overlap too little to estimate from."
-            ),
-        )
+        raise loglinear.unbounded_refusal()
+    lower = _mata_quantile(profiles, documented, TAIL)
+    assert lower is not None  # below the median, which is within the limit
+    upper = _mata_quantile(profiles, documented, 1 - TAIL)
     best_weight, best = max(kept, key=lambda pair: pair[0])
     return AveragedResult(
         lists=histories.lists,
@@ -159,11 +153,14 @@ def _mata_quantile(
     low = 1e-6
     if gap(low) >= 0:
         return documented + low
-    high = max(profile.z_peak for _weight, profile in profiles) * 2 + 10
+    # Never searched beyond the limit: a model whose own peak lies past it would otherwise carry the
+    # search there and report a total of millions as if it were a number to act on.
+    limit = loglinear.UNBOUNDED_FACTOR * documented
+    high = min(max(profile.z_peak for _weight, profile in profiles) * 2 + 10, limit)
     while gap(high) < 0:
-        if high > loglinear.UNBOUNDED_FACTOR * documented:
+        if high >= limit:
             return None
-        high *= 2
+        high = min(high * 2, limit)
     return documented + _root(gap, low, high)
 
 

@@ -126,6 +126,8 @@ def estimate(histories: CaptureHistories, criterion: str = "bic") -> LoglinearRe
             "no_model", _("No log-linear model could be fitted to this table. Check the linkage.")
         )
     best = min(compared, key=lambda fit: (getattr(fit, criterion), len(fit.terms)))
+    if math.exp(best.params[0]) > UNBOUNDED_FACTOR * histories.documented:
+        raise unbounded_refusal()  # a total of that size is no estimate (``fit`` still reports it)
     return _result(histories, patterns, counts, best, criterion, search, len(compared))
 
 
@@ -184,6 +186,18 @@ def _result(
         residual_df=len(counts) - (1 + len(histories.lists) + len(best.terms)),
         search=search,
         models_compared=compared,
+    )
+
+
+def unbounded_refusal() -> EstimationRefused:
+    """The refusal for a table whose chosen (or averaged) models put the total beyond
+    ``UNBOUNDED_FACTOR`` times the documented count: a number of that size is no estimate."""
+    return EstimationRefused(
+        "no_upper_limit",
+        _(
+            "The log-linear models that fit this table put the total beyond any sensible number: "
+            "the lists overlap too little to estimate from."
+        ),
     )
 
 

@@ -1,11 +1,12 @@
 """The model-averaged log-linear estimate: its models, its interval, and what it does on known tables."""
 
+import io
 import itertools
 
 import numpy as np
 import pytest
 
-from khronika.estimation import averaging, loglinear, simulation
+from khronika.estimation import averaging, histories, loglinear, simulation
 from khronika.estimation.histories import CaptureHistories, EstimationRefused, build
 
 
@@ -89,3 +90,19 @@ def test_more_than_six_lists_are_refused_in_plain_words():
 
     assert refused.value.code == "too_many_lists"
     assert "up to 6 lists" in str(refused.value)
+
+
+def test_a_table_whose_models_put_the_total_beyond_any_sensible_number_is_refused():
+    """Three lists of a thousand that share a few dozen cases: every plausible model puts the total in
+    the tens of millions, beyond a thousand times the 3,043 documented; that is said, not reported."""
+    table = histories.read_csv(
+        io.StringIO(
+            "a,b,c,count\n1,0,0,1000\n0,1,0,1000\n0,0,1,1000\n1,1,0,10\n0,1,1,10\n1,0,1,3\n1,1,1,10\n"
+        )
+    )
+
+    with pytest.raises(EstimationRefused) as refused:
+        averaging.estimate(table)
+
+    assert refused.value.code == "no_upper_limit"
+    assert "beyond any sensible number" in str(refused.value)

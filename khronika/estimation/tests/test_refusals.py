@@ -102,3 +102,8 @@ def test_it_reads_a_sound_table_adding_up_repeated_histories():
         (0, 0, 1): 5,
         (1, 1, 1): 3,
     }
+
+
+def test_it_refuses_a_table_whose_chosen_model_puts_the_total_in_the_tens_of_millions():
+    text = "a,b,c,count\n1,0,0,1000\n0,1,0,1000\n0,0,1,1000\n1,1,0,10\n0,1,1,10\n1,0,1,3\n1,1,1,10\n"
+    assert refusal_code(text) == "no_upper_limit"
