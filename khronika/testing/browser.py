@@ -56,3 +56,25 @@ def log_in(page: Page, base_url: str, user: Any, device: Any) -> None:
     page.fill("#id_password", TEST_PASSWORD)
     page.fill("#id_otp_token", f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
     page.click("button[type=submit].primary")
+
+
+def signed_in_page(
+    browser: Browser,
+    base_url: str,
+    user: Any,
+    *,
+    javascript: bool = False,
+    landing: str = "/records/incidents/",
+) -> tuple[Page, list[str]]:
+    """A page signed in as ``user`` (given a confirmed TOTP device here) at ``landing``, and the list
+    every URL it requests is added to (tests check that none leaves the server): where every staff
+    browser test starts. JavaScript is off unless asked for, as in Tor Browser's "Safest" mode."""
+    from khronika.accounts.otp_devices import VaultTOTPDevice
+
+    device = VaultTOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    page = browser.new_page(java_script_enabled=javascript, locale="en-GB")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    log_in(page, base_url, user, device)
+    page.wait_for_url(f"{base_url}{landing}")
+    return page, requests

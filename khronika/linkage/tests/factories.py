@@ -19,26 +19,32 @@ from khronika.testing.factories import (
 )
 
 
+def _link(
+    link_model: Any, factory: Any, compartment: Compartment, left: Any, right: Any, fields: dict[str, Any]
+) -> Any:
+    """A proposed link (unless ``state`` says otherwise) between two records of ``compartment``, made
+    by ``factory`` where not given, in the order the links table keeps them (by primary key)."""
+    one = left or factory.create(compartment=compartment)
+    two = right or factory.create(compartment=compartment)
+    first, second = sorted((one, two), key=lambda record: str(record.pk))
+    fields.setdefault("probability", 0.6)
+    return link_model.objects.create(compartment=compartment, left=first, right=second, **fields)
+
+
 def link_in(
     compartment: Compartment, left: Person | None = None, right: Person | None = None, **fields: Any
 ) -> PersonLink:
-    """A proposed link (unless ``state`` says otherwise) between two persons of ``compartment``."""
-    one: Person = left or PersonFactory.create(compartment=compartment)
-    two: Person = right or PersonFactory.create(compartment=compartment)
-    first, second = sorted((one, two), key=lambda person: str(person.pk))
-    fields.setdefault("probability", 0.6)
-    return PersonLink.objects.create(compartment=compartment, left=first, right=second, **fields)
+    """A proposed link between two persons of ``compartment`` (``_link``)."""
+    link: PersonLink = _link(PersonLink, PersonFactory, compartment, left, right, fields)
+    return link
 
 
 def incident_link_in(
     compartment: Compartment, left: Incident | None = None, right: Incident | None = None, **fields: Any
 ) -> IncidentLink:
-    """A proposed link (unless ``state`` says otherwise) between two incidents of ``compartment``."""
-    one: Incident = left or IncidentFactory.create(compartment=compartment)
-    two: Incident = right or IncidentFactory.create(compartment=compartment)
-    first, second = sorted((one, two), key=lambda incident: str(incident.pk))
-    fields.setdefault("probability", 0.6)
-    return IncidentLink.objects.create(compartment=compartment, left=first, right=second, **fields)
+    """A proposed link between two incidents of ``compartment`` (``_link``)."""
+    link: IncidentLink = _link(IncidentLink, IncidentFactory, compartment, left, right, fields)
+    return link
 
 
 def report(

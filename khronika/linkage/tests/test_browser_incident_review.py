@@ -4,11 +4,10 @@ from datetime import date
 
 import pytest
 
-from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.linkage.models import IncidentLink
 from khronika.linkage.tests.factories import incident_link_in, report
 from khronika.records.reference import load_reference_data
-from khronika.testing.browser import chromium, log_in, screenshot_path
+from khronika.testing.browser import chromium, screenshot_path, signed_in_page
 from khronika.testing.factories import CompartmentFactory, PersonFactory, UserFactory
 
 
@@ -17,7 +16,6 @@ def test_a_documenter_merges_two_reports_of_one_incident_without_javascript(live
     load_reference_data()
     hotline = CompartmentFactory(name="Hotline")
     user = UserFactory(username="browser-incident-reviewer", role="documenter", compartments=[hotline])
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     victim = PersonFactory(compartment=hotline, given_name="Тимур", family_name="Синтетиков")
     title = "Задержание у кафе (синтетическое)"
     from_victim = report(hotline, date(2025, 11, 14), victim=victim, source="victim", title=title)
@@ -25,11 +23,7 @@ def test_a_documenter_merges_two_reports_of_one_incident_without_javascript(live
     link = incident_link_in(hotline, from_victim, from_lawyer, probability=0.81)
 
     with chromium() as browser:
-        page = browser.new_page(java_script_enabled=False, locale="en-GB")
-        requests = []
-        page.on("request", lambda request: requests.append(request.url))
-        log_in(page, live_server.url, user, device)
-        page.wait_for_url(f"{live_server.url}/records/incidents/")
+        page, requests = signed_in_page(browser, live_server.url, user)
         page.select_option("#language-select", "ru")
         page.click("text=Switch")
 

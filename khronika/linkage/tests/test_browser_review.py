@@ -2,11 +2,10 @@
 
 import pytest
 
-from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.linkage.models import PersonLink
 from khronika.linkage.tests.factories import link_in
 from khronika.records.reference import load_reference_data
-from khronika.testing.browser import chromium, log_in, screenshot_path
+from khronika.testing.browser import chromium, screenshot_path, signed_in_page
 from khronika.testing.factories import CompartmentFactory, PersonFactory, UserFactory, place
 
 
@@ -15,7 +14,6 @@ def test_a_documenter_reviews_a_pair_without_javascript(live_server, transaction
     load_reference_data()
     hotline = CompartmentFactory(name="Hotline")
     user = UserFactory(username="browser-reviewer", role="documenter", compartments=[hotline])
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     left = PersonFactory(
         compartment=hotline,
         given_name="Матвей",
@@ -27,11 +25,7 @@ def test_a_documenter_reviews_a_pair_without_javascript(live_server, transaction
     link = link_in(hotline, left, right, probability=0.54)
 
     with chromium() as browser:
-        page = browser.new_page(java_script_enabled=False, locale="en-GB")
-        requests = []
-        page.on("request", lambda request: requests.append(request.url))
-        log_in(page, live_server.url, user, device)
-        page.wait_for_url(f"{live_server.url}/records/incidents/")
+        page, requests = signed_in_page(browser, live_server.url, user)
 
         page.goto(f"{live_server.url}/linkage/review/")
         assert page.locator("h2", has_text="Are these the same person?").count() == 1

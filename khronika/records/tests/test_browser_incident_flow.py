@@ -5,10 +5,9 @@ Run with JavaScript on and off: every page must work in Tor Browser's "Safest" m
 
 import pytest
 
-from khronika.accounts.otp_devices import VaultTOTPDevice as TOTPDevice
 from khronika.records.models import Incident
 from khronika.records.reference import load_reference_data
-from khronika.testing.browser import chromium, log_in, screenshot_path
+from khronika.testing.browser import chromium, screenshot_path, signed_in_page
 from khronika.testing.factories import CompartmentFactory, UserFactory, term
 
 
@@ -18,22 +17,16 @@ def documenter(transactional_db):
     user = UserFactory(
         username="browser-doc", role="documenter", compartments=[CompartmentFactory(name="Hotline")]
     )
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    return user, device
+    return user
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_documenter_records_finds_and_reads_an_incident_in_russian(live_server, documenter, javascript):
-    user, device = documenter
+    user = documenter
     act_type, source_type = term("act_type"), term("source_type")
     with chromium() as browser:
-        page = browser.new_page(java_script_enabled=javascript, locale="en-GB")
-        requests = []
-        page.on("request", lambda request: requests.append(request.url))
-
-        log_in(page, live_server.url, user, device)
-        page.wait_for_url(f"{live_server.url}/records/incidents/")
+        page, requests = signed_in_page(browser, live_server.url, user, javascript=javascript)
 
         page.click("text=New incident")
         page.fill("#id_incident-title", "Staged date in Makhachkala")
