@@ -134,9 +134,9 @@ def _encryptable_directly(model: type[models.Model], fields: Sequence[str]) -> b
     their own. Anything else, such as a file field that saves its file in ``pre_save``, goes through
     instances.
     """
-    from khronika.vault.fields import SensitiveMixin, VaultKeyField, VaultRecord
+    from khronika.vault.fields import SensitiveMixin, VaultDataField, VaultKeyField, VaultRecord
 
-    if not issubclass(model, VaultRecord) or "vault_key" in fields:
+    if not issubclass(model, VaultRecord) or "vault_key" in fields or "vault_data" in fields:
         return False
     plain_pre_save: set[Any] = {
         models.Field.pre_save,
@@ -151,7 +151,7 @@ def _encryptable_directly(model: type[models.Model], fields: Sequence[str]) -> b
                 field.attname not in fields and field.get_default() not in (None, "")
             ):
                 return False
-        elif pre_save is not VaultKeyField.pre_save and pre_save not in plain_pre_save:
+        elif pre_save not in (VaultKeyField.pre_save, VaultDataField.pre_save, *plain_pre_save):
             return False
     return True
 
@@ -164,8 +164,9 @@ def _encrypting(
 
     Threat model 1, nothing weakened: a row with any non-empty sensitive value gets a fresh random data
     key (``new_data_key``, never shared between rows), wrapped by the KEK and bound to the table and the
-    row's ``vault_id`` (``wrap_data_key``); every non-empty sensitive value is encrypted with that key,
-    bound to table, ``vault_id`` and field name (``encrypt_text``). The functions are looked up on
+    row's ``vault_id`` (``wrap_data_key``); its non-empty sensitive values are encrypted together with
+    that key into ``vault_data``, bound to table, ``vault_id`` and the column (``encrypt_text``), and
+    each of their columns holds ``IN_ROW``. The functions are looked up on
     ``khronika.vault.fields``, where the fields' own ``pre_save`` finds them, so both paths always run
     the same cryptography (``records/tests/test_demo_encryption.py`` reads rows written here back
     through the model). A row whose sensitive values are all empty gets no key, as through an instance,
@@ -178,8 +179,8 @@ def _encrypting(
     # Through the module's namespace (it imports them from khronika.vault.crypto without re-exporting).
     new_data_key = vars(vault_fields)["new_data_key"]
     wrap_data_key = vars(vault_fields)["wrap_data_key"]
-    encrypt_text = vars(vault_fields)["encrypt_text"]
     to_text = vars(vault_fields)["to_text"]
+    encrypt_row, in_row, row_field = vault_fields.encrypt_row, vault_fields.IN_ROW, vault_fields.ROW_FIELD
     table = model._meta.db_table
     columns, through_instance = _instance_preparer(model, fields, connection)
     position = {name: i for i, name in enumerate(fields)}
@@ -191,12 +192,14 @@ def _encrypting(
     constant: list[tuple[int, Any]] = []  # column, prepared value
     called: list[tuple[int, Field, Callable[[Any], Any]]] = []  # column, field (callable default), converter
     sensitive: list[tuple[int, int, str]] = []  # column, position in the row, field name
-    vault_id_column = key_column = -1
+    vault_id_column = key_column = data_column = -1
     for column, field in enumerate(columns):
         if field.attname == "vault_id":
             vault_id_column = column
         if field.attname == "vault_key":
             key_column = column
+        elif field.attname == row_field:
+            data_column = column
         elif field.attname == "vault_id" and field.attname not in position:
             pass  # made per row below: the row's identity is needed to bind its ciphertexts
         elif getattr(field, "sensitive", False):
@@ -235,13 +238,15 @@ def _encrypting(
             out[vault_id_column] = vault_id_field.get_db_prep_save(vault_id, connection)
         else:
             vault_id = row[vault_id_position]
-        out[key_column] = ""
+        out[key_column] = out[data_column] = ""
         if clear:
             record_id = str(vault_id)
             key = new_data_key()
             out[key_column] = to_text(wrap_data_key(state.keys().kek, key, table=table, record_id=record_id))
-            for column, value, name in clear:
-                out[column] = encrypt_text(key, value, table=table, record_id=record_id, field=name)
+            values = {name: value for _column, value, name in clear}
+            out[data_column] = encrypt_row(key, values, table=table, record_id=record_id)
+            for column, _value, _name in clear:
+                out[column] = in_row
         return tuple(out)
 
     return columns, (prepare(tuple(row)) for row in rows)

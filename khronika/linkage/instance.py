@@ -174,7 +174,7 @@ def first_incidents(person_ids: Sequence[Any], compartment: Compartment) -> dict
         Act.objects.filter(victim_id__in=person_ids, incident__compartment=compartment)
         .select_related("incident__place__parent", "incident__region")
         .order_by(F("incident__date_start").asc(nulls_last=True))
-        .defer("incident__title", "incident__narrative", "description")
+        .defer("incident__title", "incident__narrative", "incident__vault_data", "description", "vault_data")
     )
     first: dict[Any, Incident] = {}
     for act in acts:

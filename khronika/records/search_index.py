@@ -60,10 +60,10 @@ _BATCH = 2000
 # The only columns the index reads: the ids, the sensitive text and what decrypting it needs. Loading
 # every column (dates, times, foreign keys) of 100,000 incidents at unseal costs seconds.
 _INCIDENT_COLUMNS = (
-    *("id", "title", "narrative", "vault_id", "vault_key"),
+    *("id", "title", "narrative", "vault_id", "vault_key", "vault_data"),
     *("compartment_id", "date_start", "reference", "place_id", "region_id"),
 )
-_ACT_COLUMNS = ("id", "incident_id", "act_type_id", "description", "vault_id", "vault_key")
+_ACT_COLUMNS = ("id", "incident_id", "act_type_id", "description", "vault_id", "vault_key", "vault_data")
 # The list's order (``Incident.Meta.ordering``: newest first, then reference) as one integer per incident.
 # An undated incident sorts where the database puts NULL in a descending order: last on SQLite, first
 # on PostgreSQL, so that a search lists it where the plain list does.

@@ -50,9 +50,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     page = incident_page(request.user, filters, request.GET.get("page"))
     rows = visible(Incident.objects.select_related("place"), request.user)
     page.object_list = incidents_in_order(
-        rows.defer("narrative").prefetch_related(  # not shown in the list; the longest column of the table
-            Prefetch("acts", queryset=Act.objects.select_related("act_type"))
-        ),
+        rows.prefetch_related(Prefetch("acts", queryset=Act.objects.select_related("act_type"))),
         page.object_list,
     )
     query = request.GET.copy()

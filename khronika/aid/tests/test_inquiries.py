@@ -10,6 +10,7 @@ from khronika.aid.inquiries import overdue_inquiry_tasks, task_key
 from khronika.aid.models import Case, Inquiry, Task
 from khronika.aid.tests.conftest import client_for
 from khronika.ledger.models import LedgerEntry
+from khronika.vault.fields import IN_ROW
 from khronika.worker import jobs
 
 
@@ -55,8 +56,9 @@ def test_the_reply_is_encrypted_at_rest(aid):
         aid, reply="Synthetic: held at the temporary detention facility", replied_on=date(2026, 10, 20)
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reply FROM aid_inquiry WHERE id = %s", [inquiry.id.hex])
-        (stored,) = cursor.fetchone()
+        cursor.execute("SELECT reply, vault_data FROM aid_inquiry WHERE id = %s", [inquiry.id.hex])
+        reply, stored = cursor.fetchone()
+    assert reply == IN_ROW
     assert stored.startswith("kv:") and "detention facility" not in stored
 
 

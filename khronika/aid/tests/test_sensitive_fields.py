@@ -17,7 +17,7 @@ from khronika.aid.models import (
     Task,
     Verification,
 )
-from khronika.vault.fields import sensitive_field_names
+from khronika.vault.fields import IN_ROW, sensitive_field_names
 
 
 def test_the_sensitive_fields_are_exactly_the_words_written_on_a_case():
@@ -35,9 +35,11 @@ def test_the_sensitive_fields_are_exactly_the_words_written_on_a_case():
 def test_the_database_holds_ciphertext_only(aid):
     services.save_evacuation_note(aid.evacuation, aid.case, "Synthetic safe flat on Lenina street")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT summary, evacuation_note FROM aid_case WHERE id = %s", [aid.case.id.hex])
-        summary, note = cursor.fetchone()
-    assert summary.startswith("kv:") and note.startswith("kv:")
-    assert "Lenina" not in note
+        cursor.execute(
+            "SELECT summary, evacuation_note, vault_data FROM aid_case WHERE id = %s", [aid.case.id.hex]
+        )
+        summary, note, row = cursor.fetchone()
+    assert (summary, note) == (IN_ROW, IN_ROW) and row.startswith("kv:")
+    assert "Lenina" not in row
     aid.case.refresh_from_db()
     assert aid.case.evacuation_note == "Synthetic safe flat on Lenina street"

@@ -20,8 +20,13 @@ def test_the_stored_row_holds_no_readable_text(team):
         team.home, text="Синтетический Маркерович задержан", extracted={"people": "Маркерович"}
     )
 
-    raw = Article.objects.filter(pk=candidate.article_id).values_list("text", "title", "url").get()
+    raw = (
+        Article.objects.filter(pk=candidate.article_id)
+        .values_list("text", "title", "url", "vault_data")
+        .get()
+    )
     raw_extracted = Candidate.objects.filter(pk=candidate.pk).values_list("extracted", flat=True).get()
 
     assert all("Маркерович" not in str(value) and "news.example" not in str(value) for value in raw)
+    assert raw[3].startswith("kv:")  # the row's one ciphertext, where text, title and url are
     assert "Маркерович" not in str(raw_extracted)

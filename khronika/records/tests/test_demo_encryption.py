@@ -1,5 +1,5 @@
 """The demo generator's fast path (khronika.bulk.insert_rows without model instances) encrypts exactly as
-saving through the model does: one fresh data key per row, ciphertexts bound to table, row and field,
+saving through the model does: one fresh data key per row, one ciphertext per row bound to table and row,
 blind indexes that are the keyed HMACs of the clear values."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from khronika.records.models.people import PersonBlindIndex
 from khronika.vault import state
 from khronika.vault.crypto import TamperedCiphertext, blind_index, from_text, unwrap_data_key
 from khronika.vault.crypto.blind_index import Domain
-from khronika.vault.fields import Sealed
+from khronika.vault.fields import IN_ROW, Sealed
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +43,15 @@ def test_demo_rows_are_ciphertext_on_disk_and_clear_through_the_model(team):
 
     for person in Person.objects.filter(compartment=team.home):
         assert person.given_name and person.name_latin and person.contacts.startswith("+7 9")
+        row = _raw("records_person", "vault_data", person.pk)
+        assert row.startswith("kv:")
         for column in ("given_name", "family_name", "name_latin", "birth_date", "contacts"):
-            stored = _raw("records_person", column, person.pk)
-            assert stored.startswith("kv:")
-            assert getattr(person, column) not in stored
+            assert _raw("records_person", column, person.pk) == IN_ROW
+            assert getattr(person, column) not in row
     for incident in Incident.objects.filter(compartment=team.home):
         assert "\n\n" in incident.narrative and " / " in incident.title
-        assert _raw("records_incident", "narrative", incident.pk).startswith("kv:")
+        assert _raw("records_incident", "narrative", incident.pk) == IN_ROW
+        assert _raw("records_incident", "vault_data", incident.pk).startswith("kv:")
 
 
 def test_each_demo_row_has_its_own_data_key_bound_to_it(team, unsealed_vault):
@@ -72,20 +74,22 @@ def test_each_demo_row_has_its_own_data_key_bound_to_it(team, unsealed_vault):
         )
 
 
-def test_a_demo_ciphertext_moved_to_another_field_or_row_fails_to_decrypt(team):
+def test_a_demo_ciphertext_moved_to_another_row_or_table_fails_to_decrypt(team):
     generate(2, compartments=[team.home])
     first, second = Person.objects.filter(compartment=team.home)
-    stolen = _raw("records_person", "given_name", first.pk)
+    incident = Incident.objects.filter(compartment=team.home).first()
+    stolen = _raw("records_person", "vault_data", first.pk)
 
-    for target, column in ((second, "given_name"), (first, "family_name")):
+    for table, target in (("records_person", second.pk), ("records_incident", incident.pk)):
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE records_person SET {column} = %s WHERE id = %s",  # noqa: S608  # fixed names
-                [stolen, _db_id(target.pk)],
+                f"UPDATE {table} SET vault_data = %s WHERE id = %s",  # noqa: S608  # fixed names
+                [stolen, _db_id(target)],
             )
-        reread = Person.objects.get(pk=target.pk)
-        with pytest.raises(TamperedCiphertext):
-            getattr(reread, column)
+    with pytest.raises(TamperedCiphertext):
+        _ = Person.objects.get(pk=second.pk).given_name
+    with pytest.raises(TamperedCiphertext):
+        _ = Incident.objects.get(pk=incident.pk).narrative
 
 
 def test_insert_rows_encrypts_given_text_and_leaves_empty_fields_empty(team):
@@ -162,4 +166,4 @@ def test_insert_rows_binds_ciphertexts_to_the_vault_id_it_draws_itself(team):
     one, two = Person.objects.get(pk=first), Person.objects.get(pk=second)
     assert one.vault_id != two.vault_id
     assert (one.given_name, two.given_name) == ("Ислам", "Ислам")
-    assert _raw("records_person", "given_name", first) != _raw("records_person", "given_name", second)
+    assert _raw("records_person", "vault_data", first) != _raw("records_person", "vault_data", second)

@@ -9,7 +9,7 @@ from django.db import connection
 from khronika.safety import services
 from khronika.safety.models import Channel, Decision, Entry, Report
 from khronika.safety.tests.factories import PHONE
-from khronika.vault.fields import sensitive_field_names
+from khronika.vault.fields import IN_ROW, sensitive_field_names
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,12 @@ def test_the_database_holds_ciphertext_and_no_hash_of_an_unconfirmed_number():
         narrative="synthetic",
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT identifier, hash_prefix, hash_suffix FROM safety_entry")
-        identifier, prefix, suffix = cursor.fetchone()
-        cursor.execute("SELECT evidence, narrative FROM safety_report")
-        evidence, narrative = cursor.fetchone()
-    assert identifier.startswith("kv:") and "5550123" not in identifier
+        cursor.execute("SELECT identifier, hash_prefix, hash_suffix, vault_data FROM safety_entry")
+        identifier, prefix, suffix, entry_row = cursor.fetchone()
+        cursor.execute("SELECT evidence, narrative, vault_data FROM safety_report")
+        evidence, narrative, report_row = cursor.fetchone()
+    assert identifier == IN_ROW and entry_row.startswith("kv:") and "5550123" not in entry_row
     assert (prefix, suffix) == (None, "")
-    assert evidence.startswith("kv:") and narrative.startswith("kv:")
+    assert (evidence, narrative) == (IN_ROW, IN_ROW) and report_row.startswith("kv:")
+    assert "synthetic" not in report_row
     assert Report.objects.get(id=report.id).narrative == "synthetic"

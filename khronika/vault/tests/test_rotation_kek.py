@@ -87,15 +87,15 @@ def test_the_keyring_file_round_trips_a_rotation_in_progress():
 
 def test_rotation_rewraps_every_row_and_file_and_leaves_ciphertexts_alone(instance, team):
     person = PersonFactory(compartment=team.home, given_name="Тимур", family_name="Rotated")
-    before_key, before_name = raw_row(Person, person.id, ["vault_key", "given_name"])
+    before_key, before_row = raw_row(Person, person.id, ["vault_key", "vault_data"])
     storage = EncryptedFileSystemStorage()
     name = storage.save("evidence/one", ContentFile(CONTENT))
     file_before = (instance.files / name).read_bytes()
 
     done = rotation.rotate_kek(state.keys(), PASSPHRASE, kdf_cost=FAST)
 
-    after_key, after_name = raw_row(Person, person.id, ["vault_key", "given_name"])
-    assert after_key != before_key and after_name == before_name
+    after_key, after_row = raw_row(Person, person.id, ["vault_key", "vault_data"])
+    assert after_key != before_key and after_row == before_row
     keys = state.keys()
     assert keys.previous is None and keys.kek != instance.keys.kek
     with pytest.raises(TamperedCiphertext):
