@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import uuid
 from typing import Any
 
@@ -168,16 +170,22 @@ def _text_query(user: Any, text: str) -> Q:
 def _code_matches(user: Any, text: str) -> Q:
     """Incidents ``text`` names by a code: their reference, a victim's pseudonym, or (for those who may
     reveal identities) a victim's exact name, phone number or handle."""
+    return functools.reduce(operator.or_, _code_conditions(user, text))
+
+
+def _code_conditions(user: Any, text: str) -> list[Q]:
+    """``_code_matches``, one condition per kind of code, each answered by an index of its own."""
     # Codes are written in capitals; looking up both spellings (not iexact) lets the unique indexes answer.
     codes = {text, text.upper()}
-    by_code = Q(reference__in=codes) | Q(
-        pk__in=Act.objects.filter(victim__pseudonym__in=codes).values("incident_id")
-    )
+    conditions = [
+        Q(reference__in=codes),
+        Q(pk__in=Act.objects.filter(victim__pseudonym__in=codes).values("incident_id")),
+    ]
     if has_capability(user, Capability.REVEAL_IDENTITY):
         # A victim's exact name, phone number or handle, through blind indexes (never clear text).
         persons = find_persons_by_identifier(user, text)
-        by_code |= Q(pk__in=Act.objects.filter(victim__in=persons).values("incident_id"))
-    return by_code
+        conditions.append(Q(pk__in=Act.objects.filter(victim__in=persons).values("incident_id")))
+    return conditions
 
 
 def search_in_memory(user: Any, text: str, limit: int) -> Matches | None:
@@ -191,9 +199,13 @@ def search_in_memory(user: Any, text: str, limit: int) -> Matches | None:
     text = text.strip()
     if not has_capability(user, Capability.VIEW_SENSITIVE):
         return None  # codes only: the database answers that from its unique indexes
-    codes = list(
-        visible(Incident.objects.filter(_code_matches(user, text)), user).values_list("pk", flat=True)
-    )
+    # One query per kind of code rather than their OR: PostgreSQL answers "reference = x OR id IN
+    # (subquery)" by reading every incident, which cost more than the whole in-memory search.
+    codes = {
+        pk
+        for condition in _code_conditions(user, text)
+        for pk in visible(Incident.objects.filter(condition), user).values_list("pk", flat=True)
+    }
     words = [WordQuery(word, *_coded_ids(word)) for word in text.split()]
     # Need-to-know: the index keeps to the same compartments as ``visible()`` (threat model 3).
     return INDEX.search(words, codes, compartment_ids(user), limit)
