@@ -28,9 +28,8 @@ figures agree with the single-model method wherever one model carries all the we
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +38,7 @@ from scipy import optimize, stats
 
 from khronika.estimation import loglinear
 from khronika.estimation.histories import CaptureHistories, EstimationRefused, check
-from khronika.estimation.loglinear import ProfileLikelihood, Term
+from khronika.estimation.loglinear import ProfileLikelihood
 
 MIN_WEIGHT = 0.001
 """Models with a smaller Akaike weight are not profiled (their tail areas change no limit visibly)."""
@@ -75,7 +74,9 @@ def estimate(histories: CaptureHistories) -> AveragedResult:
     patterns, counts = histories.full_table()
     fitter = loglinear.Fitter(patterns, counts)
     if width <= loglinear.EXHAUSTIVE_UP_TO:
-        fits = [fit for fit in map(fitter.fit, hierarchical_models(width)) if fit is not None]
+        fits = [
+            fit for fit in map(fitter.fit, loglinear.hierarchical_models(width, MAX_ORDER)) if fit is not None
+        ]
         search = "all hierarchical"
     else:
         fits = loglinear.stepwise(fitter, width, "aic")
@@ -113,25 +114,6 @@ def estimate(histories: CaptureHistories) -> AveragedResult:
         best_weight=best_weight / total_weight,
         search=search,
     )
-
-
-def hierarchical_models(width: int, max_order: int = MAX_ORDER) -> Iterator[tuple[Term, ...]]:
-    """Every hierarchical set of interactions among ``width`` lists, of at most ``max_order`` lists
-    each and fewer than ``width``: a three-list term comes with its three two-list terms."""
-    order = min(max_order, width - 1)
-    pairs = list(itertools.combinations(range(width), 2))
-    triples = list(itertools.combinations(range(width), 3)) if order >= 3 else []
-    seen: set[tuple[Term, ...]] = set()
-    for size in range(len(triples) + 1):
-        for chosen in itertools.combinations(triples, size):
-            required = {pair for triple in chosen for pair in itertools.combinations(triple, 2)}
-            optional = [pair for pair in pairs if pair not in required]
-            for count in range(len(optional) + 1):
-                for extra in itertools.combinations(optional, count):
-                    model = tuple(sorted([*required, *extra, *chosen]))
-                    if model not in seen:
-                        seen.add(model)
-                        yield model
 
 
 def _mata_quantile(

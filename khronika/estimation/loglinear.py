@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,7 +115,7 @@ def estimate(histories: CaptureHistories, criterion: str = "bic") -> LoglinearRe
     patterns, counts = histories.full_table()
     fitter = Fitter(patterns, counts)
     if width <= EXHAUSTIVE_UP_TO:
-        fits = [fitter.fit(terms) for terms in _all_two_way(width)]
+        fits = [fitter.fit(terms) for terms in hierarchical_models(width, 2)]
         compared = [fit for fit in fits if fit is not None]
         search = "all"
     else:
@@ -201,10 +201,24 @@ def unbounded_refusal() -> EstimationRefused:
     )
 
 
-def _all_two_way(width: int) -> Iterable[tuple[Term, ...]]:
+def hierarchical_models(width: int, max_order: int) -> Iterator[tuple[Term, ...]]:
+    """Every hierarchical set of interactions among ``width`` lists, of at most ``max_order`` lists
+    each and fewer than ``width``: a three-list term comes with its three two-list terms. With
+    ``max_order`` 2, every set of two-list terms: the models the exhaustive search compares."""
+    order = min(max_order, width - 1)
     pairs = list(itertools.combinations(range(width), 2))
-    for size in range(len(pairs) + 1):
-        yield from itertools.combinations(pairs, size)
+    triples = list(itertools.combinations(range(width), 3)) if order >= 3 else []
+    seen: set[tuple[Term, ...]] = set()
+    for size in range(len(triples) + 1):
+        for chosen in itertools.combinations(triples, size):
+            required = {pair for triple in chosen for pair in itertools.combinations(triple, 2)}
+            optional = [pair for pair in pairs if pair not in required]
+            for count in range(len(optional) + 1):
+                for extra in itertools.combinations(optional, count):
+                    model = tuple(sorted([*required, *extra, *chosen]))
+                    if model not in seen:
+                        seen.add(model)
+                        yield model
 
 
 def _design(patterns: npt.NDArray[np.int8], terms: Sequence[Term]) -> npt.NDArray[np.float64]:

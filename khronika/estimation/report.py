@@ -59,61 +59,65 @@ def estimate_all(
     }
 
 
-def _loglinear(fit: loglinear.LoglinearResult) -> dict[str, Any]:
+def _figures(
+    method: str,
+    estimate: float,
+    lower: float,
+    upper: float | None,
+    interval: str,
+    model: str,
+    diagnostics: dict[str, Any],
+) -> dict[str, Any]:
+    """One method's result as every report shows it: the same keys, one decimal."""
     return {
-        "method": "loglinear",
-        "estimate": round(fit.estimate, 1),
-        "lower": round(fit.lower, 1),
-        "upper": None if fit.upper is None else round(fit.upper, 1),
-        "interval": "profile likelihood, 95%",
-        "model": fit.model,
-        "diagnostics": {
-            "criterion": fit.criterion,
-            "criterion_value": round(fit.criterion_value, 3),
-            "deviance": round(fit.deviance, 3),
-            "residual_df": fit.residual_df,
-            "search": fit.search,
-            "models_compared": fit.models_compared,
-        },
+        "method": method,
+        "estimate": round(estimate, 1),
+        "lower": round(lower, 1),
+        "upper": None if upper is None else round(upper, 1),
+        "interval": interval,
+        "model": model,
+        "diagnostics": diagnostics,
     }
+
+
+def _loglinear(fit: loglinear.LoglinearResult) -> dict[str, Any]:
+    diagnostics = {
+        "criterion": fit.criterion,
+        "criterion_value": round(fit.criterion_value, 3),
+        "deviance": round(fit.deviance, 3),
+        "residual_df": fit.residual_df,
+        "search": fit.search,
+        "models_compared": fit.models_compared,
+    }
+    return _figures(
+        "loglinear", fit.estimate, fit.lower, fit.upper, "profile likelihood, 95%", fit.model, diagnostics
+    )
 
 
 def _averaged(fit: averaging.AveragedResult) -> dict[str, Any]:
-    return {
-        "method": "averaged",
-        "estimate": round(fit.estimate, 1),
-        "lower": round(fit.lower, 1),
-        "upper": None if fit.upper is None else round(fit.upper, 1),
-        "interval": "model-averaged profile likelihood (MATA-PL), 95%",
-        "model": (
-            f"{fit.models_averaged} log-linear models averaged by AIC weight; heaviest: {fit.best_model}"
-        ),
-        "diagnostics": {
-            "models_compared": fit.models_compared,
-            "models_averaged": fit.models_averaged,
-            "best_model": fit.best_model,
-            "best_weight": round(fit.best_weight, 3),
-            "search": fit.search,
-        },
+    diagnostics = {
+        "models_compared": fit.models_compared,
+        "models_averaged": fit.models_averaged,
+        "best_model": fit.best_model,
+        "best_weight": round(fit.best_weight, 3),
+        "search": fit.search,
     }
+    model = f"{fit.models_averaged} log-linear models averaged by AIC weight; heaviest: {fit.best_model}"
+    interval = "model-averaged profile likelihood (MATA-PL), 95%"
+    return _figures("averaged", fit.estimate, fit.lower, fit.upper, interval, model, diagnostics)
 
 
 def _lcmcr(fit: lcmcr.LcmcrResult) -> dict[str, Any]:
-    return {
-        "method": "lcmcr",
-        "estimate": round(fit.estimate, 1),
-        "lower": round(fit.lower, 1),
-        "upper": round(fit.upper, 1),
-        "interval": "posterior quantiles 2.5% and 97.5%",
-        "model": f"latent classes (at most {fit.classes}), Manrique-Vallier 2016",
-        "diagnostics": {
-            "posterior_mean": round(fit.mean, 1),
-            "rhat": round(fit.rhat, 4),
-            "ess": round(fit.ess, 1),
-            "converged": fit.converged,
-            "chains": fit.chains,
-            "iterations": fit.iterations,
-            "burn_in": fit.burn_in,
-            "seed": fit.seed,
-        },
+    diagnostics = {
+        "posterior_mean": round(fit.mean, 1),
+        "rhat": round(fit.rhat, 4),
+        "ess": round(fit.ess, 1),
+        "converged": fit.converged,
+        "chains": fit.chains,
+        "iterations": fit.iterations,
+        "burn_in": fit.burn_in,
+        "seed": fit.seed,
     }
+    model = f"latent classes (at most {fit.classes}), Manrique-Vallier 2016"
+    interval = "posterior quantiles 2.5% and 97.5%"
+    return _figures("lcmcr", fit.estimate, fit.lower, fit.upper, interval, model, diagnostics)

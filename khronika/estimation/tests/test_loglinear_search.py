@@ -41,7 +41,7 @@ def test_a_term_for_two_lists_that_share_no_case_is_never_fitted():
 
     patterns, counts = table.full_table()
     fitter = loglinear.Fitter(patterns, counts)
-    fitted = [terms for terms in loglinear._all_two_way(3) if fitter.fit(terms) is not None]
+    fitted = [terms for terms in loglinear.hierarchical_models(3, 2) if fitter.fit(terms) is not None]
 
     assert len(fitted) == 4 and not any((0, 1) in terms for terms in fitted)
     # With no case on a and b together, the models that fit put the total beyond any sensible number.

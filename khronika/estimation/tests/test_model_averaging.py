@@ -11,14 +11,14 @@ from khronika.estimation.histories import CaptureHistories, EstimationRefused, b
 
 
 def test_with_three_lists_the_models_are_the_eight_sets_of_two_list_terms():
-    models = list(averaging.hierarchical_models(3))
+    models = list(loglinear.hierarchical_models(3, averaging.MAX_ORDER))
 
     assert len(models) == len(set(models)) == 8
     assert all(len(term) == 2 for model in models for term in model)
 
 
 def test_with_four_lists_every_model_is_hierarchical_and_none_holds_the_four_list_term():
-    models = list(averaging.hierarchical_models(4))
+    models = list(loglinear.hierarchical_models(4, averaging.MAX_ORDER))
 
     assert len(models) == len(set(models))
     assert () in models and tuple(itertools.combinations(range(4), 2)) in models
