@@ -8,10 +8,10 @@ who prepared the file can fix them all at once; the caller decides whether to sk
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -155,53 +155,61 @@ def _split_list(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()))
 
 
-def write_incidents(path: Path, records: Iterable[IncidentRecord]) -> None:
-    """Write records in the incident CSV format (used by tests and to export generated sets)."""
+def _write_rows(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A header of ``columns`` and the rows, as every CSV of this module is written."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(INCIDENT_COLUMNS)
-        for r in records:
-            writer.writerow(
-                [
-                    r.record_id,
-                    r.date,
-                    r.region,
-                    r.town,
-                    LIST_SEPARATOR.join(r.act_types),
-                    LIST_SEPARATOR.join(r.persons),
-                    r.source,
-                ]
-            )
+        writer.writerow(columns)
+        writer.writerows(rows)
+
+
+def write_incidents(path: Path, records: Iterable[IncidentRecord]) -> None:
+    """Write records in the incident CSV format (used by tests and to export generated sets)."""
+    _write_rows(
+        path,
+        INCIDENT_COLUMNS,
+        (
+            [
+                r.record_id,
+                r.date,
+                r.region,
+                r.town,
+                LIST_SEPARATOR.join(r.act_types),
+                LIST_SEPARATOR.join(r.persons),
+                r.source,
+            ]
+            for r in records
+        ),
+    )
 
 
 def write_persons(path: Path, records: Iterable[PersonRecord]) -> None:
     """Write records in the person CSV format (used by tests and to export generated sets)."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(PERSON_COLUMNS)
-        for r in records:
-            writer.writerow(
-                [
-                    r.record_id,
-                    r.given_name,
-                    r.family_name,
-                    r.patronymic,
-                    r.birth_date,
-                    "" if r.age is None else r.age,
-                    r.incident_date,
-                    r.region,
-                    r.town,
-                    r.source,
-                ]
-            )
+    _write_rows(
+        path,
+        PERSON_COLUMNS,
+        (
+            [
+                r.record_id,
+                r.given_name,
+                r.family_name,
+                r.patronymic,
+                r.birth_date,
+                "" if r.age is None else r.age,
+                r.incident_date,
+                r.region,
+                r.town,
+                r.source,
+            ]
+            for r in records
+        ),
+    )
 
 
 def write_clusters(path: Path, assignments: Iterable[ClusterAssignment]) -> None:
     """Write ``record_id, cluster_id, match_probability``, one row per input record."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CLUSTER_COLUMNS)
-        for assignment in assignments:
-            writer.writerow(
-                [assignment.record_id, assignment.cluster_id, f"{assignment.match_probability:.4f}"]
-            )
+    _write_rows(
+        path,
+        CLUSTER_COLUMNS,
+        ([a.record_id, a.cluster_id, f"{a.match_probability:.4f}"] for a in assignments),
+    )
