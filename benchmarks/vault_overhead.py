@@ -244,7 +244,16 @@ def _replace_cryptography_with_identity() -> None:
     def decrypt_text_bound(data_key: bytes, stored: str, ad: bytes) -> str:
         return stored
 
-    functions = (new_data_key, wrap_data_key, unwrap_data_key, encrypt_text, decrypt_text, decrypt_text_bound)
+    def encrypt_field(data_key: bytes, value: bytes, **_: Any) -> bytes:
+        return value
+
+    def decrypt_field_bound(data_key: bytes, blob: bytes, ad: bytes) -> bytes:
+        return blob
+
+    functions = (
+        *(new_data_key, wrap_data_key, unwrap_data_key),
+        *(encrypt_text, decrypt_text, decrypt_text_bound, encrypt_field, decrypt_field_bound),
+    )
     for function in functions:
         setattr(fields, function.__name__, function)
 

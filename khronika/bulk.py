@@ -238,7 +238,7 @@ def _encrypting(
             out[vault_id_column] = vault_id_field.get_db_prep_save(vault_id, connection)
         else:
             vault_id = row[vault_id_position]
-        out[key_column] = out[data_column] = ""
+        out[key_column], out[data_column] = "", b""
         if clear:
             record_id = str(vault_id)
             key = new_data_key()

@@ -14,16 +14,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='recoverycodes',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='user',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='vaulttotpdevice',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
     ]

@@ -14,41 +14,41 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='detentionevent',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='inquiry',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='intervention',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='relativeaccess',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='sharedupdate',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='task',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='verification',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
     ]

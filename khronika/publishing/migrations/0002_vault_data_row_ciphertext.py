@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='release',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
     ]

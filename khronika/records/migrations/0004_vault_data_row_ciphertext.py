@@ -14,41 +14,41 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='act',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='evidence',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='incident',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='information',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='organisation',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='person',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='plaintextexportapproval',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
         migrations.AddField(
             model_name='source',
             name='vault_data',
-            field=khronika.vault.fields.VaultDataField(blank=True, default='', editable=False),
+            field=khronika.vault.fields.VaultDataField(blank=True, default=b'', editable=False),
         ),
     ]

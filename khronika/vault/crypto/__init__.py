@@ -20,6 +20,7 @@ from .blind_index import (
 )
 from .envelope import (
     decrypt_field,  # needs the record's data key, i.e. an unsealed vault (KEK) and an unshredded record
+    decrypt_field_bound,  # decrypt_field with the associated data made once per row (record_ad_prefix)
     decrypt_text,
     decrypt_text_bound,  # decrypt_text with the associated data made once per row (record_ad_prefix)
     encrypt_field,  # output: only holders of the record's data key can decrypt
@@ -66,6 +67,7 @@ __all__ = [
     "blind_index",
     "create_vault",
     "decrypt_field",
+    "decrypt_field_bound",
     "decrypt_text",
     "decrypt_text_bound",
     "encrypt_field",

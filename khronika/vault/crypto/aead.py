@@ -11,6 +11,16 @@ Encoding: ``version (1 byte) | nonce (24) | ciphertext + tag (16)``; the version
 authenticated, so a ciphertext cannot be passed off as another format. ``to_text`` gives the form
 stored in text columns.
 
+Records (``encrypt_record``): a record's fields under its own data key, and its data key under the
+KEK, are encrypted with AES-256-GCM where the processor has AES instructions (version 2:
+``2 | nonce (12) | ciphertext + tag (16)``), else as above. Reading 100,000 rows opens two
+ciphertexts per row, and libsodium's AES-GCM with the processor's instructions takes half the time of
+XChaCha20-Poly1305 for a 2 KB narrative (a third for a short name; benchmarks/vault_overhead.py).
+Its 12-byte random nonces are safe here: a data key encrypts one row's few values over its life, and
+the KEK wraps one data key per row, far below the 2^32 messages per key that random 96-bit nonces
+allow. Every machine reads both versions: without AES instructions, version 2 is opened by the
+``cryptography`` package (OpenSSL's constant-time AES), so a backup restores anywhere.
+
 Speed: reading 100,000 incidents decrypts hundreds of thousands of small values, where PyNaCl's
 public binding (seven argument checks, two cffi allocations and a copy of the plaintext per call)
 cost several times what libsodium itself does. ``decrypt`` and ``open_into`` therefore call the same
@@ -27,22 +37,34 @@ import binascii
 import secrets
 
 import pybase64
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from nacl._sodium import ffi, lib  # PyNaCl's cffi binding of libsodium, which nacl.bindings wraps
 from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_encrypt
 
 from .errors import TamperedCiphertext
 
 VERSION = 1
+AES_VERSION = 2
 KEY_BYTES = 32
 NONCE_BYTES = 24
+AES_NONCE_BYTES = 12
 TAG_BYTES = 16
 TEXT_PREFIX = "kv:"
 HEADER_BYTES = 1 + NONCE_BYTES
+AES_HEADER_BYTES = 1 + AES_NONCE_BYTES
 _VERSION_BYTE = bytes([VERSION])
+_AES_VERSION_BYTE = bytes([AES_VERSION])
+# libsodium offers AES-256-GCM only with the processor's AES and carry-less multiply instructions,
+# which it detects in sodium_init (idempotent; PyNaCl's bindings call it on import too).
+lib.sodium_init()
+HARDWARE_AES = bool(lib.crypto_aead_aes256gcm_is_available())
 # Looked up once: these run for every encrypted value read.
 _NULL = ffi.NULL
 _from_buffer = ffi.from_buffer
 _xchacha20poly1305_decrypt = lib.crypto_aead_xchacha20poly1305_ietf_decrypt
+_aes256gcm_encrypt = lib.crypto_aead_aes256gcm_encrypt
+_aes256gcm_decrypt = lib.crypto_aead_aes256gcm_decrypt
 # pybase64 (SIMD): the standard library's base64 decodes byte by byte, 10 µs for a 3 KB narrative,
 # more than decrypting it; same alphabet, same output, same strictness.
 _b64encode = pybase64.b64encode
@@ -75,6 +97,29 @@ def encrypt(key: bytes, plaintext: bytes, ad: bytes) -> bytes:
     )
 
 
+def encrypt_record(key: bytes, plaintext: bytes, ad: bytes) -> bytes:
+    """``encrypt`` for a record's values and data key: AES-256-GCM (version 2) where the processor has
+    AES instructions, XChaCha20-Poly1305 (version 1) elsewhere; ``decrypt`` opens either."""
+    if not HARDWARE_AES:
+        return encrypt(key, plaintext, ad)
+    _check_key(key)
+    nonce = secrets.token_bytes(AES_NONCE_BYTES)
+    versioned_ad = _AES_VERSION_BYTE + ad
+    sealed = bytearray(len(plaintext) + TAG_BYTES)
+    _aes256gcm_encrypt(
+        _from_buffer(sealed),
+        _NULL,
+        plaintext,
+        len(plaintext),
+        versioned_ad,
+        len(versioned_ad),
+        _NULL,
+        nonce,
+        key,
+    )
+    return _AES_VERSION_BYTE + nonce + sealed
+
+
 def decrypt(key: bytes, blob: bytes, ad: bytes) -> bytes:
     """Plaintext, or ``TamperedCiphertext`` for any damage, wrong context or wrong key."""
     return bytes(open_into(key, blob, ad))
@@ -85,10 +130,14 @@ def open_into(key: bytes, blob: bytes, ad: bytes) -> bytearray:
     need no further copy)."""
     if len(key) != KEY_BYTES:
         _check_key(key)
-    size = len(blob) - HEADER_BYTES - TAG_BYTES
+    version = blob[0] if blob else -1
+    header = AES_HEADER_BYTES if version == AES_VERSION else HEADER_BYTES
+    size = len(blob) - header - TAG_BYTES
     if size < 0:
         raise TamperedCiphertext("Encrypted data is truncated: it is shorter than any valid ciphertext.")
-    if blob[0] != VERSION:
+    if version == AES_VERSION:
+        return _open_aes(key, blob, ad, size)
+    if version != VERSION:
         raise TamperedCiphertext(
             f"Encrypted data has format version {blob[0]}, which this Khronika does not know "
             "(written by a newer version, or damaged)."
@@ -111,6 +160,35 @@ def open_into(key: bytes, blob: bytes, ad: bytes) -> bytearray:
     )
     if failed:
         raise TamperedCiphertext()  # no libsodium detail: there is none worth logging
+    return plaintext
+
+
+def _open_aes(key: bytes, blob: bytes, ad: bytes, size: int) -> bytearray:
+    """Version 2 (AES-256-GCM): libsodium with the processor's instructions, else ``cryptography``."""
+    versioned_ad = _AES_VERSION_BYTE + ad
+    if not HARDWARE_AES:
+        try:
+            return bytearray(
+                AESGCM(key).decrypt(blob[1:AES_HEADER_BYTES], blob[AES_HEADER_BYTES:], versioned_ad)
+            )
+        except InvalidTag:
+            raise TamperedCiphertext() from None
+    plaintext = bytearray(size)
+    source = _from_buffer(blob)
+    # As XChaCha20-Poly1305 above: the tag is checked before any plaintext is written.
+    failed = _aes256gcm_decrypt(
+        _from_buffer(plaintext),
+        _NULL,
+        _NULL,
+        source + AES_HEADER_BYTES,
+        size + TAG_BYTES,
+        versioned_ad,
+        len(versioned_ad),
+        source + 1,
+        _from_buffer(key),
+    )
+    if failed:
+        raise TamperedCiphertext()
     return plaintext
 
 

@@ -181,3 +181,13 @@ def pipe_with(text: str) -> Iterator[int]:
         yield read_end
     finally:
         os.close(read_end)
+
+
+def row_ciphertext(value: bytes | memoryview) -> bytes:
+    """A row's raw ``vault_data`` (bytes, or a memoryview from PostgreSQL), checked to be a vault
+    ciphertext: non-empty and in one of the formats ``aead`` writes."""
+    from khronika.vault.crypto import aead
+
+    data = bytes(value)
+    assert data and data[0] in (aead.VERSION, aead.AES_VERSION), data[:8]
+    return data

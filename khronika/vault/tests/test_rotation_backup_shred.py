@@ -14,7 +14,7 @@ from khronika.testing.factories import PersonFactory
 from khronika.vault import keystore, rotation, state
 from khronika.vault.crypto import (
     TamperedCiphertext,
-    decrypt_text,
+    decrypt_field,
     from_text,
     unlock_with_passphrase,
     unwrap_data_key,
@@ -63,7 +63,8 @@ def test_a_backup_from_before_a_shred_reveals_nothing_once_the_kek_is_rotated(in
     old_data_key = unwrap_data_key(
         state.keys().kek, from_text(backup_wrapped), table=TABLE_PERSON, record_id=record_id
     )
-    assert SHREDDED_NAME in decrypt_text(
+    backup_ciphertext = bytes(backup_ciphertext)
+    assert SHREDDED_NAME.encode() in decrypt_field(
         old_data_key, backup_ciphertext, table=TABLE_PERSON, record_id=record_id, field="vault_data"
     )
 
@@ -75,7 +76,7 @@ def test_a_backup_from_before_a_shred_reveals_nothing_once_the_kek_is_rotated(in
         with pytest.raises(TamperedCiphertext):
             unwrap_data_key(candidate, from_text(backup_wrapped), table=TABLE_PERSON, record_id=record_id)
         with pytest.raises(TamperedCiphertext):
-            decrypt_text(
+            decrypt_field(
                 candidate, backup_ciphertext, table=TABLE_PERSON, record_id=record_id, field="vault_data"
             )
         with pytest.raises(TamperedCiphertext):
