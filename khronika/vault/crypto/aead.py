@@ -1,4 +1,4 @@
-"""One authenticated-encryption format for everything the vault encrypts with a symmetric key.
+"""The authenticated-encryption formats of everything the vault encrypts with a symmetric key.
 
 XChaCha20-Poly1305 (libsodium through PyNaCl): its 24-byte nonces are safe to draw at random for any
 number of messages under one key, so no counter has to survive restarts or be shared between
