@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import binascii
 import secrets
+from typing import Any
 
 import pybase64
 from cryptography.exceptions import InvalidTag
@@ -142,25 +143,8 @@ def open_into(key: bytes, blob: bytes, ad: bytes) -> bytearray:
             f"Encrypted data has format version {blob[0]}, which this Khronika does not know "
             "(written by a newer version, or damaged)."
         )
-    plaintext = bytearray(size)
-    versioned_ad = _VERSION_BYTE + ad  # the version byte is authenticated too (checked equal above)
-    source = _from_buffer(blob)
-    # libsodium checks the tag over the whole ciphertext and associated data before it writes any
-    # plaintext, and returns -1 (writing nothing usable) for a wrong key, context or any changed bit.
-    failed = _xchacha20poly1305_decrypt(
-        _from_buffer(plaintext),
-        _NULL,
-        _NULL,
-        source + HEADER_BYTES,
-        size + TAG_BYTES,
-        versioned_ad,
-        len(versioned_ad),
-        source + 1,
-        _from_buffer(key),
-    )
-    if failed:
-        raise TamperedCiphertext()  # no libsodium detail: there is none worth logging
-    return plaintext
+    # The version byte is authenticated too (checked equal above).
+    return _libsodium_open(_xchacha20poly1305_decrypt, key, blob, _VERSION_BYTE + ad, HEADER_BYTES, size)
 
 
 def _open_aes(key: bytes, blob: bytes, ad: bytes, size: int) -> bytearray:
@@ -173,14 +157,25 @@ def _open_aes(key: bytes, blob: bytes, ad: bytes, size: int) -> bytearray:
             )
         except InvalidTag:
             raise TamperedCiphertext() from None
+    return _libsodium_open(_aes256gcm_decrypt, key, blob, versioned_ad, AES_HEADER_BYTES, size)
+
+
+def _libsodium_open(
+    decrypt_function: Any, key: bytes, blob: bytes, versioned_ad: bytes, header: int, size: int
+) -> bytearray:
+    """One libsodium AEAD decryption of ``blob`` (``version | nonce | ciphertext + tag``, the nonce
+    ``header - 1`` bytes long) into a new buffer of ``size`` bytes.
+
+    libsodium checks the tag over the whole ciphertext and associated data before it writes any
+    plaintext, and returns -1 (writing nothing usable) for a wrong key, context or any changed bit.
+    """
     plaintext = bytearray(size)
     source = _from_buffer(blob)
-    # As XChaCha20-Poly1305 above: the tag is checked before any plaintext is written.
-    failed = _aes256gcm_decrypt(
+    failed = decrypt_function(
         _from_buffer(plaintext),
         _NULL,
         _NULL,
-        source + AES_HEADER_BYTES,
+        source + header,
         size + TAG_BYTES,
         versioned_ad,
         len(versioned_ad),
@@ -188,7 +183,7 @@ def _open_aes(key: bytes, blob: bytes, ad: bytes, size: int) -> bytearray:
         _from_buffer(key),
     )
     if failed:
-        raise TamperedCiphertext()
+        raise TamperedCiphertext()  # no libsodium detail: there is none worth logging
     return plaintext
 
 
