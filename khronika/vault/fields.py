@@ -209,7 +209,8 @@ def _open_row(instance: models.Model) -> None:
 
 
 class SensitiveMixin:
-    """Encrypts the field with the row's data key (threat model 1: seizure of the disk)."""
+    """Keeps the field's value in the row's one ciphertext (``VaultDataField``), encrypted with the
+    row's data key, and only ``IN_ROW`` or "" in its own column (threat model 1: seizure of the disk)."""
 
     sensitive = True
     descriptor_class = DecryptingAttribute
@@ -290,7 +291,7 @@ class VaultKeyField(models.TextField):  # type: ignore[type-arg]  # django-stubs
 
 
 class VaultDataField(models.BinaryField):  # type: ignore[type-arg]  # django-stubs generics
-    """The row's non-empty sensitive values, encrypted together with its data key; "" when it has none.
+    """The row's non-empty sensitive values, encrypted together with its data key; empty when it has none.
 
     Prepared after ``vault_key`` (which makes the data key) and before the sensitive columns (which
     then store ``IN_ROW``): ``VaultRecord`` declares both first. Every save re-encrypts the row from
