@@ -165,7 +165,7 @@ def _encrypting(
     Threat model 1, nothing weakened: a row with any non-empty sensitive value gets a fresh random data
     key (``new_data_key``, never shared between rows), wrapped by the KEK and bound to the table and the
     row's ``vault_id`` (``wrap_data_key``); its non-empty sensitive values are encrypted together with
-    that key into ``vault_data``, bound to table, ``vault_id`` and the column (``encrypt_text``), and
+    that key into ``vault_data``, bound to table, ``vault_id`` and the column (``encrypt_row``), and
     each of their columns holds ``IN_ROW``. The functions are looked up on
     ``khronika.vault.fields``, where the fields' own ``pre_save`` finds them, so both paths always run
     the same cryptography (``records/tests/test_demo_encryption.py`` reads rows written here back

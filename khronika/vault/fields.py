@@ -308,7 +308,8 @@ class VaultDataField(models.BinaryField):  # type: ignore[type-arg]  # django-st
         if not values:
             stored = b""
         else:
-            opened = _opened(model_instance, create=True)
+            # vault_key's pre_save, which ran first, made the key: a key made here would not be saved.
+            opened = _opened(model_instance, create=False)
             assert opened is not None
             key, table, record_id, _ = opened
             stored = encrypt_row(key, values, table=table, record_id=record_id)
