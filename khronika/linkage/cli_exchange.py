@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from khronika.linkage import exchange
+from khronika.linkage.consolidate import consolidate
 from khronika.linkage.csv_io import UnreadableFile, read_persons
 from khronika.linkage.types import PersonRecord
 from khronika.vault.management.prompts import ask_secret, read_fd_lines
@@ -206,16 +207,21 @@ def _csv_records(options: dict[str, Any]) -> list[PersonRecord]:
 
 
 def _instance_records(options: dict[str, Any]) -> tuple[list[PersonRecord], list[Any]]:
-    """This instance's persons with an active consent to linkage, as records keyed by pseudonym.
+    """This instance's persons with an active consent to linkage, one record per person.
 
     Only ``Consent.Scope.LINKAGE`` counts: a person who agreed to statistics has not agreed to be
-    looked for in another organisation's list.
+    looked for in another organisation's list. Mentions that deduplication put in one cluster are
+    one person: they are encoded once (``consolidate``), under the pseudonym of the earliest
+    recorded of them, from the consenting mentions only.
     """
+    from khronika.linkage.models import ClusterMember
     from khronika.records.models import Act, Consent, Person, Place
 
     unseal_this_process(options)
     persons = list(
-        Person.objects.with_consent(Consent.Scope.LINKAGE).select_related("region", "region__parent")
+        Person.objects.with_consent(Consent.Scope.LINKAGE)
+        .select_related("region", "region__parent")
+        .order_by("created_at", "pseudonym")
     )
     first_incident: dict[Any, str] = {}
     acts = (
@@ -249,7 +255,15 @@ def _instance_records(options: dict[str, Any]) -> tuple[list[PersonRecord], list
                 town=town,
             )
         )
-    return records, persons
+    cluster_of = dict(ClusterMember.objects.filter(person__in=persons).values_list("person_id", "cluster_id"))
+    clusters: dict[Any, list[PersonRecord]] = {}
+    for person, record in zip(persons, records, strict=True):
+        clusters.setdefault(cluster_of.get(person.id, person.id), []).append(record)
+    people = [
+        members[0] if len(members) == 1 else consolidate(members[0].record_id, members)
+        for members in clusters.values()
+    ]
+    return people, persons
 
 
 def _ledger_export(persons: list[Any], output: Path) -> None:

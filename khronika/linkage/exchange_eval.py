@@ -1,8 +1,9 @@
 """How well the exchange between organisations finds the people two lists share, on generated truth.
 
-Two organisations' lists are built from ``generator``: people the two share appear in each list
-through a different noisy mention (another source, another transliteration, an age instead of a
-birth date), the others in one list only. Both lists are encoded under one fresh secret and
+Two organisations' lists are built from ``generator``: each holds persons, every record
+consolidated from the mentions that organisation holds; people the two share reach each through
+different mentions (another source, another transliteration, an age instead of a birth date), the
+others are in one list only. Both lists are encoded under one fresh secret and
 matched; the pairs found are scored against the people truly shared (``learn_m_probabilities``
 counts the same true pairs' comparison levels, which is how the matcher's fixed weights were
 made). Called by ``benchmarks/linkage_vs_baselines.py``; the target there is precision and recall
@@ -11,6 +12,7 @@ made). Called by ``benchmarks/linkage_vs_baselines.py``; the target there is pre
 
 from __future__ import annotations
 
+import random
 import resource
 import time
 from collections import defaultdict
@@ -19,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from khronika.linkage import exchange, exchange_scoring
+from khronika.linkage.consolidate import consolidate
 from khronika.linkage.generator import generate
 from khronika.linkage.types import PersonRecord
 
@@ -27,10 +30,17 @@ _MENTIONS_PER_PERSON_DRAWN = 3.0
 
 
 def build_lists(size: int, overlap: float, seed: int) -> tuple[list[PersonRecord], list[PersonRecord], int]:
-    """Two lists of ``size`` records, one mention per person each, sharing ``overlap`` of them.
+    """Two organisations' lists of ``size`` persons each, sharing ``overlap`` of them.
 
-    Returns the lists and the number of shared people. A shared person's record id is the same
-    ``person:`` id in both lists (for scoring only: the encoded files never hold it).
+    An organisation's list holds persons, not mentions: each record consolidates the mentions the
+    organisation holds of one person (``consolidate``, as ``link encode --from-instance`` does
+    with a deduplicated cluster). A shared person's mentions are split at random between the two
+    organisations, each getting at least one, so the two records come from different sources
+    (another transliteration, an age instead of a birth date, another incident); a person only one
+    organisation documented brings all of their mentions to it.
+
+    Returns the lists and the number of shared people. A shared person's record id starts with the
+    same ``person:`` id in both lists (for scoring only: the encoded files never hold it).
     """
     if size < 1 or not 0 <= overlap <= 1:
         raise ValueError("size must be positive and overlap between 0 and 1")
@@ -47,32 +57,19 @@ def build_lists(size: int, overlap: float, seed: int) -> tuple[list[PersonRecord
         if len(several) >= shared and len(mentions) >= needed:
             break
         draw *= 2
+    rng = random.Random(seed)  # noqa: S311  # reproducible synthetic lists, not a secret
     shared_people = set(several[:shared])
     others = [person for person in mentions if person not in shared_people][: 2 * alone]
     list_a: list[PersonRecord] = []
     list_b: list[PersonRecord] = []
     for person in several[:shared]:
-        first, second = mentions[person][:2]
-        list_a.append(_as(first, person))
-        list_b.append(_as(second, person))
+        found = mentions[person]
+        cut = rng.randrange(1, len(found))
+        list_a.append(consolidate(f"{person}:a", found[:cut]))
+        list_b.append(consolidate(f"{person}:b", found[cut:]))
     for index, person in enumerate(others):
-        (list_a if index < alone else list_b).append(_as(mentions[person][0], person))
+        (list_a if index < alone else list_b).append(consolidate(f"{person}:x", mentions[person]))
     return list_a, list_b, shared
-
-
-def _as(record: PersonRecord, person: str) -> PersonRecord:
-    return PersonRecord(
-        record_id=f"{person}:{record.record_id}",
-        given_name=record.given_name,
-        family_name=record.family_name,
-        patronymic=record.patronymic,
-        birth_date=record.birth_date,
-        age=record.age,
-        incident_date=record.incident_date,
-        region=record.region,
-        town=record.town,
-        source=record.source,
-    )
 
 
 def run_exchange(

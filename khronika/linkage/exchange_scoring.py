@@ -52,41 +52,44 @@ EVIDENCE_CUTS: dict[str, tuple[int, ...]] = {
     "patronymic": (),
     # Set bits of the smaller filter (they follow the bits per token and lengths in ``exchange``): a
     # birth year alone sets 160-190, with the month 190-235, a full date 245-310; a town alone about
-    # 38, a region alone 45-60, both 70-95; an incident month alone 45-60, with the day 95-130.
+    # 38, a region alone 45-60, both 70-95; an incident year alone 37-40, with the month 76-97, with
+    # the day 111-159.
     "birth": (189, 238),
     "place": (42, 64),
-    "incident": (77,),
+    "incident": (60, 104),
 }
 """Group names in the order of the file, with the bit counts that separate how much a group holds."""
 
 TERM_FREQUENCY_GROUPS = ("family", "given")
 
 M_PROBABILITIES: dict[str, tuple[float, ...]] = {
-    "family": (0.018609, 0.003622, 0.032097, 0.095042, 0.00537, 0.842388, 0.002872),
-    "given": (0.004371, 0.006619, 0.039091, 0.035844, 0.004621, 0.781191, 0.128263),
-    "patronymic": (0.000125, 0.000125, 0.000125, 0.000125, 0.000125, 0.246659, 0.752716),
+    "family": (0.011365, 0.003122, 0.030598, 0.087049, 0.00587, 0.860122, 0.001873),
+    "given": (0.003122, 0.007369, 0.037093, 0.030848, 0.003122, 0.803672, 0.114775),
+    "patronymic": (0.000125, 0.000125, 0.000125, 0.000125, 0.000125, 0.421506, 0.577869),
     # birth, place, incident: seven levels for each evidence bin (year / month / day; ...)
     "birth": (
-        *(0.000125, 0.000125, 0.130034, 0.000623, 0.149483, 0.121805, 0.381873),
-        *(0.000125, 0.000125, 0.002369, 0.000125, 0.023812, 0.030545, 0.000125),
-        *(0.000125, 0.000125, 0.000125, 0.015584, 0.000125, 0.142501, 0.000125),
+        *(0.000125, 0.000125, 0.125047, 0.000623, 0.174168, 0.086897, 0.230271),
+        *(0.000125, 0.000125, 0.000125, 0.000125, 0.025059, 0.040768, 0.000125),
+        *(0.000125, 0.000125, 0.000374, 0.026805, 0.000125, 0.288617, 0.000125),
     ),
     "place": (
-        *(0.004114, 0.000125, 0.000125, 0.000125, 0.000125, 0.000873, 0.204588),
-        *(0.000125, 0.000125, 0.000125, 0.000125, 0.119561, 0.347463, 0.000125),
-        *(0.000125, 0.000125, 0.000125, 0.000125, 0.000125, 0.321531, 0.000125),
+        *(0.004862, 0.000125, 0.000125, 0.000125, 0.000125, 0.000374, 0.114325),
+        *(0.000125, 0.000125, 0.000125, 0.000374, 0.084403, 0.337988, 0.000125),
+        *(0.000125, 0.000125, 0.000125, 0.000125, 0.000125, 0.455928, 0.000125),
     ),
     "incident": (
-        *(0.143125, 0.007861, 0.000125, 0.006613, 0.206264, 0.099201, 0.092214),
-        *(0.079236, 0.004617, 0.032818, 0.033067, 0.000374, 0.29436, 0.000125),
+        *(0.003117, 0.00187, 0.000125, 0.009849, 0.026555, 0.006608, 0.055729),
+        *(0.031293, 0.012093, 0.002119, 0.000623, 0.175664, 0.064206, 0.000125),
+        *(0.078668, 0.044758, 0.042015, 0.042763, 0.009849, 0.391846, 0.000125),
     ),
 }
 """How often a true pair shows each level, per group (``levels``' order), from the generator.
 
 Learned by ``exchange_eval.learn_m_probabilities(20_000, seed=2)`` (two lists of 20,000, 20%
-overlap: 4,000 true pairs; seed 2, so the figures measured with seed 1 are not fitted to). They
-describe the noise written down in ``generator``: another transliteration, diminutives, typos, a
-birth date replaced by an age or a year, an incident date shifted or from another incident.
+overlap: 4,000 true pairs; seed 2, so the figures measured with seed 1 are not fitted to), whose
+records each consolidate the mentions one organisation holds of a person. They describe the noise
+written down in ``generator``: another transliteration, diminutives, typos, a birth date replaced
+by an age or a year, an incident date shifted or from another incident.
 """
 
 M_FLOOR = 0.003

@@ -77,3 +77,43 @@ def test_it_refuses_when_no_one_consented(tmp_path, reference_data):
         _encode(tmp_path)
     assert not (tmp_path / "ours.clk").exists()
     assert not LedgerEntry.objects.filter(action="export").exists()
+
+
+def test_mentions_deduplication_joined_are_encoded_once_from_the_consenting_ones(tmp_path, reference_data):
+    from datetime import timedelta
+
+    from khronika.linkage.cli_exchange import _instance_records
+    from khronika.linkage.models import ClusterMember
+
+    now = timezone.now()
+    earlier = PersonFactory(
+        given_name="Матвей", family_name="Щербаков", region=place("RU-DA"), created_at=now - timedelta(days=2)
+    )
+    later = PersonFactory(
+        compartment=earlier.compartment,
+        given_name="Matvey",
+        family_name="Shcherbakov",
+        birth_date="1995-03-14",
+        created_at=now - timedelta(days=1),
+    )
+    # The same man once more, from a mention without consent to linkage: it gives nothing.
+    silent = PersonFactory(
+        compartment=earlier.compartment, given_name="Матвей", family_name="Щербаков", birth_date="1990-01-01"
+    )
+    for person in (earlier, later):
+        ConsentFactory(person=person, scope=Consent.Scope.LINKAGE)
+    for person in (earlier, later, silent):
+        ClusterMember.objects.create(person=person, compartment=earlier.compartment, cluster_id=earlier.id)
+
+    records, persons = _instance_records({})
+
+    assert [record.record_id for record in records] == [earlier.pseudonym]
+    assert (records[0].family_name, records[0].birth_date, records[0].region) == (
+        "Щербаков",
+        "1995-03-14",
+        "RU-DA",
+    )
+    assert {person.id for person in persons} == {earlier.id, later.id}
+    output, encoded = _encode(tmp_path)
+    assert encoded == {earlier.pseudonym}
+    assert output.read_text(encoding="utf-8").count("\n") == 2  # the header and one person

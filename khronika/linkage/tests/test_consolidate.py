@@ -1,0 +1,72 @@
+"""One record of a person from the mentions an organisation holds: the best each field has, nothing
+invented. A typo or a pseudonym in one mention is outvoted, the most precise date wins, and an age
+keeps the date it was given at (an age means nothing without its date)."""
+
+import pytest
+
+from khronika.linkage.consolidate import consolidate
+from khronika.linkage.types import PersonRecord
+
+
+def test_names_follow_most_mentions_and_the_patronymic_comes_from_whoever_gave_it():
+    person = consolidate(
+        "p1",
+        [
+            PersonRecord("m1", given_name="Матвей", family_name="Щербакв"),  # a typo
+            PersonRecord("m2", given_name="Матвей", family_name="Щербаков", patronymic="Ильич"),
+            PersonRecord("m3", given_name="Матвей", family_name="Щербаков"),
+            PersonRecord("m4", given_name="Лис"),  # a pseudonym, no family name
+        ],
+    )
+    assert (person.record_id, person.given_name, person.family_name, person.patronymic) == (
+        "p1",
+        "Матвей",
+        "Щербаков",
+        "Ильич",
+    )
+
+
+def test_the_most_precise_dates_win_and_an_age_is_not_needed_beside_a_birth_date():
+    person = consolidate(
+        "p1",
+        [
+            PersonRecord("m1", birth_date="1995", age=None, incident_date="2025-11"),
+            PersonRecord("m2", birth_date="1995-03-14", incident_date="2025"),
+            PersonRecord("m3", age=30, incident_date="2025-11-05"),
+            PersonRecord("m4", incident_date="2025-11-09"),
+        ],
+    )
+    assert (person.birth_date, person.age) == ("1995-03-14", None)
+    assert person.incident_date == "2025-11-05"  # the earliest of the two exact days
+
+
+def test_an_age_travels_with_the_incident_date_it_was_given_at():
+    person = consolidate(
+        "p1",
+        [
+            PersonRecord("m1", incident_date="2025-11-05"),
+            PersonRecord("m2", age=30, incident_date="2019-06"),
+        ],
+    )
+    assert (person.age, person.incident_date) == (30, "2019-06")
+
+
+def test_the_place_comes_from_the_mention_that_says_most_and_unreadable_dates_are_passed_over():
+    person = consolidate(
+        "p1",
+        [
+            PersonRecord("m1", region="RU-DA", birth_date="14.03.1995"),
+            PersonRecord("m2", region="Дагестан", town="Махачкала", birth_date="1995-03"),
+            PersonRecord("m3", town="Дербент"),
+        ],
+    )
+    assert (person.region, person.town, person.birth_date) == ("Дагестан", "Махачкала", "1995-03")
+
+
+def test_one_mention_is_kept_as_it_is_and_none_is_refused():
+    mention = PersonRecord(
+        "m1", given_name="Фёдор", family_name="Кузнецов", birth_date="1988", region="RU-CE"
+    )
+    assert consolidate("m1", [mention]) == mention
+    with pytest.raises(ValueError, match="at least one mention"):
+        consolidate("p1", [])
