@@ -31,8 +31,10 @@ above plain Splink; FEBRL3/4 F1 ≥ 0.99; historical_figures_with_errors_50k pai
 measure are listed under ``not_measured`` and make ``targets_met`` false, while
 ``measured_targets_met`` covers the rest. The Spark backend (full run only): the generator's 100,000
 records linked on DuckDB and on Spark (``--spark-child SIZE``) must give the same clusters. The
-exchange between organisations (``khronika.linkage.exchange_eval``): two generated lists of 100,000
-(10,000 with ``--quick``) with a 20% overlap, precision and recall of the overlap found (target ≥ 0.95 each).
+exchange between organisations (``khronika.linkage.exchange_eval``): two organisations' generated
+lists of 100,000 persons (10,000 with ``--quick``), each record consolidated from the mentions that
+organisation holds, with a 20% overlap: precision and recall of the overlap found (target ≥ 0.95
+each).
 The last line printed is one JSON object with every figure.
 """
 
