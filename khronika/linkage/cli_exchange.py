@@ -218,14 +218,13 @@ def _instance_records(options: dict[str, Any]) -> tuple[list[PersonRecord], list
     from khronika.records.models import Act, Consent, Person, Place
 
     unseal_this_process(options)
-    persons = list(
-        Person.objects.with_consent(Consent.Scope.LINKAGE)
-        .select_related("region", "region__parent")
-        .order_by("created_at", "pseudonym")
-    )
+    consenting = Person.objects.with_consent(Consent.Scope.LINKAGE)
+    persons = list(consenting.select_related("region", "region__parent").order_by("created_at", "pseudonym"))
+    # A subquery, not the list: a list of 100,000 ids is more parameters than SQLite takes.
+    consenting_ids = consenting.values("id")
     first_incident: dict[Any, str] = {}
     acts = (
-        Act.objects.filter(victim__in=persons, incident__date_start__isnull=False)
+        Act.objects.filter(victim__in=consenting_ids, incident__date_start__isnull=False)
         .order_by("incident__date_start")
         .values_list("victim_id", "incident__date_start", "incident__date_precision")
     )
@@ -255,7 +254,9 @@ def _instance_records(options: dict[str, Any]) -> tuple[list[PersonRecord], list
                 town=town,
             )
         )
-    cluster_of = dict(ClusterMember.objects.filter(person__in=persons).values_list("person_id", "cluster_id"))
+    cluster_of = dict(
+        ClusterMember.objects.filter(person__in=consenting_ids).values_list("person_id", "cluster_id")
+    )
     clusters: dict[Any, list[PersonRecord]] = {}
     for person, record in zip(persons, records, strict=True):
         clusters.setdefault(cluster_of.get(person.id, person.id), []).append(record)

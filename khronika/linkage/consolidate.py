@@ -28,7 +28,8 @@ def consolidate(record_id: str, mentions: Sequence[PersonRecord]) -> PersonRecor
     - names: the given and family name most mentions agree on (a typo or a pseudonym in one
       mention is outvoted); the patronymic most mentions give;
     - birth: the most precise birth date any mention gives; failing one, an age together with the
-      incident date it was given at (an age means nothing without its date);
+      incident date it was given at (an age means nothing without its date, so an age given
+      without one is left out);
     - incident: the most precise incident date, the earliest among equally precise ones;
     - place: the mention that gives the most of region and town.
     """
@@ -39,7 +40,9 @@ def consolidate(record_id: str, mentions: Sequence[PersonRecord]) -> PersonRecor
     incident_date = _most_precise(mention.incident_date for mention in mentions)
     age = None
     if not birth_date:
-        aged = next((mention for mention in mentions if mention.age is not None), None)
+        aged = next(
+            (mention for mention in mentions if mention.age is not None and mention.incident_date), None
+        )
         if aged is not None:
             age, incident_date = aged.age, aged.incident_date
     place = max(mentions, key=lambda mention: bool(mention.region) + bool(mention.town))

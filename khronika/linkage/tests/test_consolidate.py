@@ -51,6 +51,14 @@ def test_an_age_travels_with_the_incident_date_it_was_given_at():
     assert (person.age, person.incident_date) == (30, "2019-06")
 
 
+def test_an_age_without_its_date_is_left_out_rather_than_costing_the_incident_date():
+    person = consolidate(
+        "p1",
+        [PersonRecord("m1", incident_date="2025-11-05"), PersonRecord("m2", age=30)],
+    )
+    assert (person.age, person.incident_date) == (None, "2025-11-05")
+
+
 def test_the_place_comes_from_the_mention_that_says_most_and_unreadable_dates_are_passed_over():
     person = consolidate(
         "p1",
