@@ -211,15 +211,17 @@ def _instance_records(options: dict[str, Any]) -> tuple[list[PersonRecord], list
 
     Only ``Consent.Scope.LINKAGE`` counts: a person who agreed to statistics has not agreed to be
     looked for in another organisation's list. Mentions that deduplication put in one cluster are
-    one person: they are encoded once (``consolidate``), under the pseudonym of the earliest
-    recorded of them, from the consenting mentions only.
+    one person: they are encoded once (``consolidate``), from the consenting mentions only, under
+    the pseudonym of the earliest recorded of those. Every consenting mention is returned, to be
+    ledgered as exported.
     """
     from khronika.linkage.models import ClusterMember
     from khronika.records.models import Act, Consent, Person, Place
 
     unseal_this_process(options)
     consenting = Person.objects.with_consent(Consent.Scope.LINKAGE)
-    persons = list(consenting.select_related("region", "region__parent").order_by("created_at", "pseudonym"))
+    # Earliest first, ties as ``decisions.recompute_clusters`` breaks them.
+    persons = list(consenting.select_related("region", "region__parent").order_by("created_at", "id"))
     # A subquery, not the list: a list of 100,000 ids is more parameters than SQLite takes.
     consenting_ids = consenting.values("id")
     first_incident: dict[Any, str] = {}

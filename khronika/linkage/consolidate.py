@@ -25,50 +25,67 @@ _PRECISION_RANK = {"year": 1, "month": 2, "day": 3}
 def consolidate(record_id: str, mentions: Sequence[PersonRecord]) -> PersonRecord:
     """The person the ``mentions`` describe, as one record with ``record_id``.
 
-    - names: the given and family name most mentions agree on (a typo or a pseudonym in one
-      mention is outvoted); the patronymic most mentions give;
+    - names: the family name most mentions give, counted by its phonetic key so that «Щербаков»
+      and "Shcherbakov" vote together against a typo (written as most of them write it); then the
+      given name most of the mentions with that family name give, any mention's failing those; the
+      patronymic the same way. Names a source evidently swapped are put back in order first;
     - birth: the most precise birth date any mention gives; failing one, an age together with the
-      incident date it was given at (an age means nothing without its date, so an age given
-      without one is left out);
+      most precise incident date an age was given at (an age means nothing without its date);
     - incident: the most precise incident date, the earliest among equally precise ones;
-    - place: the mention that gives the most of region and town.
+    - place: the mention that gives the most of region and town;
+    - further identifiers: per name, the value most mentions give. The source is left empty: a
+      consolidated person has several.
     """
     if not mentions:
         raise ValueError("a person is consolidated from at least one mention")
-    given, family = _most_common_name(mentions)
+    ordered = [normalise.order_names(mention.given_name, mention.family_name) for mention in mentions]
+    family = _commonest_by_key(family for _, family in ordered)
+    family_key = normalise.skeleton(family)
+    same_family = [
+        given for given, other in ordered if family_key and normalise.skeleton(other) == family_key
+    ]
+    given = _commonest_by_key(same_family) or _commonest_by_key(given for given, _ in ordered)
     birth_date = _most_precise(mention.birth_date for mention in mentions)
     incident_date = _most_precise(mention.incident_date for mention in mentions)
     age = None
     if not birth_date:
-        aged = next(
-            (mention for mention in mentions if mention.age is not None and mention.incident_date), None
-        )
-        if aged is not None:
-            age, incident_date = aged.age, aged.incident_date
+        aged = [mention for mention in mentions if mention.age is not None]
+        dated = _most_precise(mention.incident_date for mention in aged)
+        if dated:
+            age = next(mention.age for mention in aged if mention.incident_date == dated)
+            incident_date = dated
     place = max(mentions, key=lambda mention: bool(mention.region) + bool(mention.town))
+    names = {name for mention in mentions for name in mention.identifiers}
     return PersonRecord(
         record_id=record_id,
         given_name=given,
         family_name=family,
-        patronymic=_most_common(mention.patronymic for mention in mentions),
+        patronymic=_commonest_by_key(mention.patronymic for mention in mentions),
         birth_date=birth_date,
         age=age,
         incident_date=incident_date,
         region=place.region,
         town=place.town,
+        identifiers={
+            name: _commonest_by_key(mention.identifiers.get(name, "") for mention in mentions)
+            for name in sorted(names)
+        },
     )
 
 
-def _most_common(values: Iterable[str]) -> str:
-    """The non-empty value given most often (the first given, on a tie), or ""."""
-    counts = Counter(value for value in values if value)
-    return counts.most_common(1)[0][0] if counts else ""
+def _commonest_by_key(values: Iterable[str]) -> str:
+    """The non-empty value whose phonetic key most values share, written as most of those write it.
 
-
-def _most_common_name(mentions: Sequence[PersonRecord]) -> tuple[str, str]:
-    named = [mention for mention in mentions if mention.family_name] or list(mentions)
-    counts = Counter((mention.given_name, mention.family_name) for mention in named)
-    return counts.most_common(1)[0][0]
+    Ties go to what came first. Values without a key (digits, say) count as written.
+    """
+    spellings: dict[str, Counter[str]] = {}
+    for value in values:
+        if value:
+            spellings.setdefault(normalise.skeleton(value) or value, Counter())[value] += 1
+    if not spellings:
+        return ""
+    commonest = max(spellings.values(), key=lambda counts: sum(counts.values()))
+    return commonest.most_common(1)[0][0]
 
 
 def _most_precise(dates: Iterable[str]) -> str:

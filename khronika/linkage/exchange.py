@@ -194,8 +194,9 @@ class _Group:
     keys: tuple[int, ...]  # positions in ``identity_keys``
 
 
-# Lengths: filters about a sixth to a quarter full, so that two different names rarely share many
-# bits by chance (a quarter of them, at a third full, blurred a typo into a different name).
+# Lengths: name filters about a sixth to a quarter full, so that two different names rarely share
+# many bits by chance (a quarter of them, at a third full, blurred a typo into a different name); a
+# full incident date fills about a third of its filter.
 _GROUPS = (
     _Group("family", 512, (_ngram("family_name", 120),), (0,)),
     _Group("given", 512, (_ngram("given_names", 120),), (1,)),

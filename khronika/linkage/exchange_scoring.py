@@ -52,7 +52,7 @@ EVIDENCE_CUTS: dict[str, tuple[int, ...]] = {
     "patronymic": (),
     # Set bits of the smaller filter (they follow the bits per token and lengths in ``exchange``): a
     # birth year alone sets 160-190, with the month 190-235, a full date 245-310; a town alone about
-    # 38, a region alone 45-60, both 70-95; an incident year alone 37-40, with the month 76-97, with
+    # 38, a region alone 45-60, both 70-95; an incident year alone 30-40, with the month 76-97, with
     # the day 111-159.
     "birth": (189, 238),
     "place": (42, 64),
@@ -63,29 +63,29 @@ EVIDENCE_CUTS: dict[str, tuple[int, ...]] = {
 TERM_FREQUENCY_GROUPS = ("family", "given")
 
 M_PROBABILITIES: dict[str, tuple[float, ...]] = {
-    "family": (0.011615, 0.003372, 0.029349, 0.087299, 0.006369, 0.860122, 0.001873),
-    "given": (0.003122, 0.008867, 0.034845, 0.032097, 0.002373, 0.803922, 0.114775),
-    "patronymic": (0.000125, 0.000125, 0.000125, 0.000125, 0.000125, 0.421506, 0.577869),
+    "family": (0.01711, 0.001624, 0.027101, 0.070813, 0.005121, 0.877357, 0.000874),
+    "given": (0.002872, 0.007369, 0.032596, 0.0286, 0.002872, 0.853878, 0.071812),
+    "patronymic": (0.000125, 0.000125, 0.000125, 0.000125, 0.000125, 0.431997, 0.567379),
     # birth, place, incident: seven levels for each evidence bin (year / month / day; ...)
     "birth": (
-        *(0.000125, 0.000125, 0.125795, 0.000374, 0.169929, 0.092382, 0.228525),
-        *(0.000125, 0.000125, 0.000125, 0.000125, 0.027553, 0.038275, 0.000125),
-        *(0.000125, 0.000125, 0.000125, 0.027054, 0.000125, 0.288617, 0.000125),
+        *(0.000125, 0.000125, 0.121307, 0.000374, 0.17317, 0.089889, 0.222042),
+        *(0.000125, 0.000125, 0.00187, 0.000125, 0.030046, 0.045256, 0.000125),
+        *(0.000125, 0.000125, 0.000125, 0.024561, 0.000125, 0.290113, 0.000125),
     ),
     "place": (
-        *(0.004862, 0.000125, 0.000125, 0.000125, 0.000125, 0.000374, 0.114325),
-        *(0.000125, 0.000125, 0.000125, 0.000125, 0.080165, 0.342476, 0.000125),
-        *(0.000125, 0.000125, 0.000125, 0.000125, 0.000125, 0.455928, 0.000125),
+        *(0.004862, 0.000125, 0.000125, 0.000125, 0.000125, 0.000374, 0.11607),
+        *(0.000125, 0.000125, 0.000125, 0.000125, 0.095624, 0.324274, 0.000125),
+        *(0.000125, 0.000125, 0.000125, 0.000125, 0.000125, 0.456926, 0.000125),
     ),
     "incident": (
-        *(0.003117, 0.00187, 0.000125, 0.009849, 0.026555, 0.006857, 0.05149),
-        *(0.029049, 0.013589, 0.002867, 0.000623, 0.178656, 0.06271, 0.000125),
-        *(0.081411, 0.043012, 0.042513, 0.047002, 0.005361, 0.393093, 0.000125),
+        *(0.004613, 0.002867, 0.000374, 0.012841, 0.024561, 0.006109, 0.049994),
+        *(0.027303, 0.012841, 0.002618, 0.000623, 0.16943, 0.060716, 0.000125),
+        *(0.083157, 0.044009, 0.039272, 0.045506, 0.007106, 0.40581, 0.000125),
     ),
 }
 """How often a true pair shows each level, per group (``levels``' order), from the generator.
 
-Learned by ``exchange_eval.learn_m_probabilities(20_000, seed=2)`` (two lists of 20,000, 20%
+Learned by ``exchange_eval.learn_m_probabilities(20_000, 0.2, seed=2)`` (two lists of 20,000, 20%
 overlap: 4,000 true pairs; seed 2, so the figures measured with seed 1 are not fitted to), whose
 records each consolidate the mentions one organisation holds of a person. They describe the noise
 written down in ``generator``: another transliteration, diminutives, typos, a birth date replaced

@@ -78,3 +78,44 @@ def test_one_mention_is_kept_as_it_is_and_none_is_refused():
     assert consolidate("m1", [mention]) == mention
     with pytest.raises(ValueError, match="at least one mention"):
         consolidate("p1", [])
+
+
+def test_one_name_in_two_scripts_outvotes_a_typo_and_a_given_name_is_not_lost_to_silence():
+    person = consolidate(
+        "p1",
+        [
+            PersonRecord("m1", family_name="Щербакв"),  # the earliest, with a typo
+            PersonRecord("m2", family_name="Shcherbakov"),
+            PersonRecord("m3", given_name="Матвей", family_name="Щербаков"),
+            PersonRecord("m4", given_name="Щербаков", family_name="Матвей"),  # swapped by its source
+        ],
+    )
+    assert (person.given_name, person.family_name) == ("Матвей", "Щербаков")
+
+
+def test_an_age_comes_with_the_most_precise_readable_date_it_was_given_at():
+    person = consolidate(
+        "p1",
+        [
+            PersonRecord("m1", incident_date="2025-11-05"),
+            PersonRecord("m2", age=29, incident_date="05.11.2025"),  # unreadable: passed over
+            PersonRecord("m3", age=31, incident_date="2020"),
+            PersonRecord("m4", age=30, incident_date="2020-05-14"),
+        ],
+    )
+    assert (person.age, person.incident_date) == (30, "2020-05-14")
+
+
+def test_further_identifiers_are_kept_by_vote_and_the_source_is_left_empty():
+    person = consolidate(
+        "p1",
+        [
+            PersonRecord("m1", source="press", identifiers={"passport": "4510 123456"}),
+            PersonRecord(
+                "m2", source="lawyer", identifiers={"passport": "4510 123456", "phone": "+79001234567"}
+            ),
+            PersonRecord("m3", source="victim", identifiers={"passport": "4510 123465"}),
+        ],
+    )
+    assert person.identifiers == {"passport": "4510 123456", "phone": "+79001234567"}
+    assert person.source == ""

@@ -31,9 +31,9 @@ def test_it_pairs_the_shared_people_across_scripts_and_nothing_else(tmp_path):
     assert f"{len(SHARED)} people in both lists" in out.getvalue()
 
 
-# A fixed secret: with two one-record files the matcher cannot measure how often strangers agree,
-# and under about one secret in thirty (7 of 200) this lone pair fell below the threshold. Known and
-# noted; real exchanges have lists to measure on (10,000 per list: precision 0.96, recall 0.95).
+# A fixed secret: with two one-record files the matcher cannot measure how often strangers agree, so
+# this lone pair's probability rests on the keys' chance coincidences (under format 2 it fell below
+# the threshold for one secret in thirty). Real exchanges have lists to measure on (docs/linkage.md).
 FIXED_SECRET = "XSKA-KWAN-DGRY-NBY6-U2EK-UBP6-PE6M-GGNX"
 
 

@@ -96,14 +96,19 @@ def test_mentions_deduplication_joined_are_encoded_once_from_the_consenting_ones
         birth_date="1995-03-14",
         created_at=now - timedelta(days=1),
     )
-    # The same man once more, from a mention without consent to linkage: it gives nothing.
+    # The same man once more, recorded first but without consent to linkage: it gives nothing, not
+    # even the pseudonym, though the cluster is named after it.
     silent = PersonFactory(
-        compartment=earlier.compartment, given_name="Матвей", family_name="Щербаков", birth_date="1990-01-01"
+        compartment=earlier.compartment,
+        given_name="Матвей",
+        family_name="Щербаков",
+        birth_date="1990-01-01",
+        created_at=now - timedelta(days=3),
     )
     for person in (earlier, later):
         ConsentFactory(person=person, scope=Consent.Scope.LINKAGE)
     for person in (earlier, later, silent):
-        ClusterMember.objects.create(person=person, compartment=earlier.compartment, cluster_id=earlier.id)
+        ClusterMember.objects.create(person=person, compartment=earlier.compartment, cluster_id=silent.id)
 
     records, persons = _instance_records({})
 
@@ -117,3 +122,9 @@ def test_mentions_deduplication_joined_are_encoded_once_from_the_consenting_ones
     output, encoded = _encode(tmp_path)
     assert encoded == {earlier.pseudonym}
     assert output.read_text(encoding="utf-8").count("\n") == 2  # the header and one person
+    exported = set(
+        LedgerEntry.objects.filter(action="export", object_type="records.person").values_list(
+            "object_id", flat=True
+        )
+    )
+    assert exported == {str(earlier.id), str(later.id)}  # every consenting mention that was encoded
