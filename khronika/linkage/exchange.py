@@ -64,8 +64,8 @@ SECRET_BYTES = 20
 """160 bits: far beyond guessing, and 32 characters to read out (8 groups of 4)."""
 DEFAULT_THRESHOLD = 0.5
 """Pairs more likely than not to be one person are reported (``exchange_scoring.assign``): on
-generated lists of 100,000 persons this gave precision 0.976 and recall 0.962, where 0.3 gave 0.960
-and 0.969 (docs/linkage.md)."""
+generated lists of 100,000 persons this gave precision 0.978 and recall 0.965, where 0.3 gave 0.961
+and 0.972 (docs/linkage.md)."""
 XOR_FOLDS = 1
 _CHECK_INFO = b"khronika linkage check value v1"
 _MAX_GIVEN_NAMES = 3
@@ -271,8 +271,9 @@ def identity_keys(record: PersonRecord) -> tuple[str, ...]:
     """The normalised values encoded for one person, in the schema's order; "" where unknown.
 
     The same keys as ``model.features``, so that spellings the dedupe model treats as one person
-    are one person here too. Dates a source wrote wrongly count as unknown rather than stopping
-    the export of a whole list.
+    are one person here too; an incident known only to the year is a year here, where the model's
+    ``incident_month`` (a blocking key only) still reads it as January. Dates a source wrote
+    wrongly count as unknown rather than stopping the export of a whole list.
     """
     given, family = normalise.order_names(record.given_name, record.family_name)
     group = normalise.given_name_group(given)[:_MAX_GIVEN_NAMES]
