@@ -262,11 +262,8 @@ def _instance_records(options: dict[str, Any]) -> tuple[list[PersonRecord], list
     clusters: dict[Any, list[PersonRecord]] = {}
     for person, record in zip(persons, records, strict=True):
         clusters.setdefault(cluster_of.get(person.id, person.id), []).append(record)
-    people = [
-        members[0] if len(members) == 1 else consolidate(members[0].record_id, members)
-        for members in clusters.values()
-    ]
-    return people, persons
+    # A person alone is a cluster of one: consolidating it changes nothing the encoding reads.
+    return [consolidate(members[0].record_id, members) for members in clusters.values()], persons
 
 
 def _ledger_export(persons: list[Any], output: Path) -> None:
